@@ -1,0 +1,269 @@
+"""Invoice PDF (R-BILL-2), rendered with fpdf2 from plain values.
+
+The caller (the `/invoices/{id}.pdf` route) builds an `InvoiceDocument` from the
+stored invoice; nothing here touches the database. Amounts are printed exactly
+with the currency's decimals (R-BILL-5).
+
+The PDF uses the built-in Helvetica font, which only covers Latin-1. Text is
+made Latin-1 safe before printing: typographic punctuation becomes its ASCII
+look-alike, accented letters outside Latin-1 lose the accent ("ő" -> "o"), and
+anything else (e.g. CJK) becomes "?". Rendering never fails on a name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.table import Row
+
+from resolvers.money import format_amount
+
+_ASCII_LOOKALIKES = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": ",",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2022": "*",
+        "\u2026": "...",
+        "\u2032": "'",
+        "\u20ac": "EUR",
+        "\u2122": "(TM)",
+        "\u2212": "-",
+        "\t": " ",
+        "\r": " ",
+    }
+)
+
+_TAX_LABELS = {
+    "REVERSE_CHARGE": "VAT/GST (reverse charge)",
+    "NOT_APPLICABLE": "VAT/GST (not applicable)",
+}
+
+_PAGE_WIDTH = 170.0  # A4 minus 20 mm margins
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    name: str
+    address_lines: tuple[str, ...]
+    tax_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    company_name: str
+    address_lines: tuple[str, ...]
+    country: str
+    tax_id: str | None
+    contact_name: str | None
+    contact_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    description: str
+    quantity: int
+    unit_price_minor: int
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEntry:
+    date: date
+    amount_minor: int
+    status: str  # SUCCEEDED / FAILED
+    card: str | None  # e.g. card_label("VISA", "4242")
+    failure_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDocument:
+    seller: Seller
+    buyer: Buyer
+    number: str
+    issued_date: date
+    due_date: date
+    currency: str
+    lines: tuple[LineItem, ...]
+    subtotal_minor: int
+    tax_minor: int
+    tax_treatment: str  # STANDARD_RATE / REVERSE_CHARGE / NOT_APPLICABLE
+    tax_rate_percent: Decimal | None
+    tax_note: str | None
+    total_minor: int
+    amount_due_minor: int
+    status: str  # OPEN / PAID / VOID
+    payments: tuple[PaymentEntry, ...] = ()
+
+
+def card_label(brand: str, last4: str) -> str:
+    """How a card is printed: "VISA **** 4242"."""
+    return f"{brand} **** {last4}"
+
+
+def latin1_safe(text: str) -> str:
+    """`text` reduced to what the PDF core fonts can print (see the module docstring)."""
+    return "".join(_latin1_char(char) for char in text.translate(_ASCII_LOOKALIKES))
+
+
+def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
+    pdf = _new_pdf(doc)
+    _header(pdf, doc)
+    _parties(pdf, doc)
+    _lines(pdf, doc)
+    _totals(pdf, doc)
+    _payments(pdf, doc)
+    return bytes(pdf.output())
+
+
+def _latin1_char(char: str) -> str:
+    if ord(char) < 256:
+        return char if char.isprintable() or char == "\n" else " "
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256)
+    return stripped or "?"
+
+
+def _new_pdf(doc: InvoiceDocument) -> FPDF:
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_title(f"Invoice {doc.number}")
+    pdf.set_author(doc.seller.name)
+    pdf.set_creation_date(datetime.combine(doc.issued_date, time(), tzinfo=UTC))
+    pdf.add_page()
+    return pdf
+
+
+def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", align: str = "L") -> None:
+    pdf.set_font("helvetica", style=style, size=size)
+    pdf.multi_cell(
+        0, size * 0.5, latin1_safe(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+
+
+def _header(pdf: FPDF, doc: InvoiceDocument) -> None:
+    pdf.set_font("helvetica", style="B", size=20)
+    pdf.cell(_PAGE_WIDTH / 2, 10, "INVOICE")
+    pdf.cell(_PAGE_WIDTH / 2, 10, latin1_safe(doc.status), align="R")
+    pdf.ln(12)
+    _text(pdf, f"Invoice number: {doc.number}", style="B")
+    _text(pdf, f"Issued: {doc.issued_date:%Y-%m-%d}")
+    _text(pdf, f"Due: {doc.due_date:%Y-%m-%d}")
+    _text(pdf, f"Currency: {doc.currency}")
+    pdf.ln(6)
+
+
+def _parties(pdf: FPDF, doc: InvoiceDocument) -> None:
+    top = pdf.get_y()
+    _column(pdf, pdf.l_margin, top, "From", _seller_lines(doc.seller))
+    seller_bottom = pdf.get_y()
+    _column(pdf, pdf.l_margin + _PAGE_WIDTH / 2, top, "Bill to", _buyer_lines(doc.buyer))
+    pdf.set_xy(pdf.l_margin, max(seller_bottom, pdf.get_y()) + 6)
+
+
+def _column(pdf: FPDF, x: float, y: float, title: str, lines: list[str]) -> None:
+    pdf.set_xy(x, y)
+    pdf.set_font("helvetica", style="B", size=10)
+    pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, title, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font("helvetica", size=10)
+    text = "\n".join(latin1_safe(line) for line in lines)
+    pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+def _seller_lines(seller: Seller) -> list[str]:
+    tax_id = [f"VAT ID: {seller.tax_id}"] if seller.tax_id else []
+    return [seller.name, *seller.address_lines, *tax_id]
+
+
+def _buyer_lines(buyer: Buyer) -> list[str]:
+    lines = [buyer.company_name, *buyer.address_lines, f"Country: {buyer.country}"]
+    if buyer.tax_id:
+        lines.append(f"Tax ID: {buyer.tax_id}")
+    email = f"<{buyer.contact_email}>" if buyer.contact_email else None
+    contact = " ".join(part for part in (buyer.contact_name, email) if part)
+    if contact:
+        lines.append(f"Attn: {contact}")
+    return lines
+
+
+def _lines(pdf: FPDF, doc: InvoiceDocument) -> None:
+    pdf.set_font("helvetica", size=10)
+    with pdf.table(col_widths=(95, 15, 30, 30), text_align="LEFT", line_height=6) as table:
+        _row(table.row(), ["Description", "Qty", "Unit price", "Amount"], 1)
+        for line in doc.lines:
+            cells = [
+                line.description,
+                str(line.quantity),
+                format_amount(line.unit_price_minor, doc.currency),
+                format_amount(line.amount_minor, doc.currency),
+            ]
+            _row(table.row(), cells, 1)
+    pdf.ln(4)
+
+
+def _row(row: Row, cells: list[str], first_numeric: int) -> None:
+    for index, text in enumerate(cells):
+        row.cell(latin1_safe(text), align="RIGHT" if index >= first_numeric else "LEFT")
+
+
+def _totals(pdf: FPDF, doc: InvoiceDocument) -> None:
+    money = f" {doc.currency}"
+    _total_row(pdf, "Subtotal", format_amount(doc.subtotal_minor, doc.currency) + money)
+    _total_row(pdf, _tax_label(doc), format_amount(doc.tax_minor, doc.currency) + money)
+    _total_row(pdf, "Total", format_amount(doc.total_minor, doc.currency) + money, bold=True)
+    due = format_amount(doc.amount_due_minor, doc.currency) + money
+    _total_row(pdf, "Amount due", due, bold=True)
+    if doc.tax_note:
+        pdf.ln(3)
+        _text(pdf, doc.tax_note, size=9, style="I")
+    pdf.ln(6)
+
+
+def _tax_label(doc: InvoiceDocument) -> str:
+    if doc.tax_treatment == "STANDARD_RATE" and doc.tax_rate_percent is not None:
+        rate = doc.tax_rate_percent.quantize(Decimal("0.01"))
+        return f"VAT/GST ({rate}%)"
+    return _TAX_LABELS.get(doc.tax_treatment, f"Tax ({doc.tax_treatment})")
+
+
+def _total_row(pdf: FPDF, label: str, value: str, *, bold: bool = False) -> None:
+    pdf.set_font("helvetica", style="B" if bold else "", size=10)
+    pdf.cell(_PAGE_WIDTH - 40, 6, latin1_safe(label), align="R")
+    pdf.cell(40, 6, value, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _payments(pdf: FPDF, doc: InvoiceDocument) -> None:
+    if not doc.payments:
+        return
+    _text(pdf, "Payments", style="B", size=11)
+    pdf.ln(1)
+    pdf.set_font("helvetica", size=10)
+    with pdf.table(col_widths=(25, 40, 75, 30), text_align="LEFT", line_height=6) as table:
+        _row(table.row(), ["Date", "Card", "Status", "Amount"], 3)
+        for payment in doc.payments:
+            _row(table.row(), _payment_cells(payment, doc.currency), 3)
+
+
+def _payment_cells(payment: PaymentEntry, currency: str) -> list[str]:
+    status = payment.status
+    if payment.failure_message:
+        status = f"{status}: {payment.failure_message}"
+    return [
+        f"{payment.date:%Y-%m-%d}",
+        payment.card or "-",
+        status,
+        format_amount(payment.amount_minor, currency),
+    ]

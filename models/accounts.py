@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.users import User
+
+if TYPE_CHECKING:
+    from models.invitations import Invitation
+
+
+class ContactRole(StrEnum):
+    SUBSCRIPTION = "SUBSCRIPTION"
+    BILLING = "BILLING"
+
+
+class BillingContactKind(StrEnum):
+    SAME_AS_SUBSCRIPTION_CONTACT = "SAME_AS_SUBSCRIPTION_CONTACT"
+    BILLING_ACCOUNT_MANAGER = "BILLING_ACCOUNT_MANAGER"
+    CUSTOM = "CUSTOM"
+
+
+class BillingAccount(Model):
+    id = fields.IntField(primary_key=True)
+    company_name = fields.CharField(max_length=200)
+    tax_id = fields.CharField(max_length=64, null=True)
+    country = fields.CharField(max_length=2)
+    address: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    currency = fields.CharField(max_length=3, default="USD")
+    created_at = fields.DatetimeField()
+    billing_contact_kind = fields.CharEnumField(
+        BillingContactKind, max_length=40, default=BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
+    )
+
+    managers: fields.ReverseRelation[Manager]
+    invitations: fields.ReverseRelation[Invitation]
+
+    class Meta:
+        table = "billing_accounts"
+
+
+class Manager(Model):
+    """A user managing a billing account (R-MGR-*), one per account is its owner."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[BillingAccount] = fields.ForeignKeyField(
+        "models.BillingAccount", related_name="managers", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="managers", on_delete=fields.CASCADE
+    )
+    is_owner = fields.BooleanField(default=False)
+    added_at = fields.DatetimeField()
+
+    class Meta:
+        table = "managers"
+        unique_together = (("account", "user"),)
+
+
+class Contact(Model):
+    """The subscription or billing contact of an account (R-CON-1, R-CON-2).
+
+    The subscription contact row is missing when it must be chosen again (R-CON-4). The billing
+    contact row exists only when the account's kind is not SAME_AS_SUBSCRIPTION_CONTACT.
+    """
+
+    id = fields.IntField(primary_key=True)
+    role = fields.CharEnumField(ContactRole, max_length=20)
+    account: fields.ForeignKeyRelation[BillingAccount] = fields.ForeignKeyField(
+        "models.BillingAccount", related_name="contacts", on_delete=fields.CASCADE
+    )
+    manager: fields.ForeignKeyNullableRelation[Manager] = fields.ForeignKeyField(
+        "models.Manager", related_name="contacts", null=True, on_delete=fields.SET_NULL
+    )
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="contacts", null=True, on_delete=fields.SET_NULL
+    )
+    first_name = fields.CharField(max_length=100)
+    last_name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=254)
+    phone = fields.CharField(max_length=40, null=True)
+    address: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "contacts"
+        unique_together = (("account", "role"),)

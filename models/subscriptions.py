@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import BillingAccount
+
+
+class Deployment(StrEnum):
+    GITLAB_COM = "GITLAB_COM"
+    SELF_MANAGED = "SELF_MANAGED"
+
+
+class SalesChannel(StrEnum):
+    DIRECT = "DIRECT"
+    RESELLER = "RESELLER"
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
+class Subscription(Model):
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[BillingAccount] = fields.ForeignKeyField(
+        "models.BillingAccount", related_name="subscriptions", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=40, unique=True)
+    plan = fields.CharField(max_length=60)
+    deployment = fields.CharEnumField(Deployment, max_length=20)
+    seats = fields.IntField()
+    unit_price_minor = fields.BigIntField()
+    start_date = fields.DateField()
+    end_date = fields.DateField()
+    auto_renew = fields.BooleanField(default=True)
+    status = fields.CharEnumField(SubscriptionStatus, max_length=10, default="ACTIVE")
+    channel = fields.CharEnumField(SalesChannel, max_length=10, default="DIRECT")
+    reseller_name = fields.CharField(max_length=200, null=True)
+    namespace_path = fields.CharField(max_length=255, null=True)
+    expiring_notice_for = fields.DateField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "subscriptions"

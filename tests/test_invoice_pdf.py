@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from documents.invoice_pdf import (
+    Buyer,
+    InvoiceDocument,
+    LineItem,
+    PaymentEntry,
+    Seller,
+    card_label,
+    latin1_safe,
+    render_invoice_pdf,
+)
+from resolvers.tax import REVERSE_CHARGE_NOTE_EU
+
+SELLER = Seller(
+    name="GitLab B.V.",
+    address_lines=("Herengracht 282", "1016 BX Amsterdam", "Netherlands"),
+    tax_id="NL853740965B01",
+)
+
+BUYER = Buyer(
+    company_name="Acme Analytics GmbH",
+    address_lines=("Friedrichstrasse 68", "10117 Berlin"),
+    country="DE",
+    tax_id="DE136695976",
+    contact_name="Jane Doe",
+    contact_email="billing@acme.example",
+)
+
+REVERSE_CHARGE_INVOICE = InvoiceDocument(
+    seller=SELLER,
+    buyer=BUYER,
+    number="2026-000042",
+    issued_date=date(2026, 11, 1),
+    due_date=date(2026, 12, 1),
+    currency="EUR",
+    lines=(
+        LineItem("GitLab Premium, 10 seats, 12 months", 10, 34_800, 348_000),
+        LineItem("Additional compute minutes (10,000)", 1, 1_000, 1_000),
+    ),
+    subtotal_minor=349_000,
+    tax_minor=0,
+    tax_treatment="REVERSE_CHARGE",
+    tax_rate_percent=None,
+    tax_note=REVERSE_CHARGE_NOTE_EU,
+    total_minor=349_000,
+    amount_due_minor=0,
+    status="PAID",
+    payments=(
+        PaymentEntry(
+            date(2026, 11, 2),
+            349_000,
+            "FAILED",
+            card_label("VISA", "0002"),
+            "Your card was declined.",
+        ),
+        PaymentEntry(date(2026, 11, 3), 349_000, "SUCCEEDED", card_label("VISA", "4242")),
+    ),
+)
+
+
+def pdf_text(document: InvoiceDocument) -> str:
+    data = render_invoice_pdf(document)
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_shows_parties_lines_totals_and_payments() -> None:
+    """R-BILL-2: the PDF carries seller, buyer, tax IDs, lines, tax treatment, totals, payments."""
+    text = pdf_text(REVERSE_CHARGE_INVOICE)
+    for expected in [
+        "INVOICE",
+        "2026-000042",
+        "2026-11-01",
+        "2026-12-01",
+        "GitLab B.V.",
+        "Herengracht 282",
+        "NL853740965B01",
+        "Acme Analytics GmbH",
+        "10117 Berlin",
+        "DE136695976",
+        "Jane Doe",
+        "billing@acme.example",
+        "GitLab Premium, 10 seats, 12 months",
+        "348.00",
+        "3480.00",
+        "Additional compute minutes",
+        "3490.00 EUR",
+        "reverse charge",
+        "Article 196 of Council Directive 2006/112/EC",
+        "PAID",
+        "VISA **** 4242",
+        "SUCCEEDED",
+        "Your card was declined.",
+    ]:
+        assert expected in text, expected
+
+
+def test_standard_rate_invoice_shows_the_rate_and_tax() -> None:
+    """R-BILL-2, R-TAX-2: a standard-rate invoice prints the rate, the tax and the amount due."""
+    document = replace(
+        REVERSE_CHARGE_INVOICE,
+        buyer=replace(BUYER, tax_id=None),
+        lines=(LineItem("GitLab Premium, 1 seat, 12 months", 1, 34_800, 34_800),),
+        subtotal_minor=34_800,
+        tax_minor=6_612,
+        tax_treatment="STANDARD_RATE",
+        tax_rate_percent=Decimal("19"),
+        tax_note=None,
+        total_minor=41_412,
+        amount_due_minor=41_412,
+        status="OPEN",
+        payments=(),
+    )
+    text = pdf_text(document)
+    assert "VAT/GST (19.00%)" in text
+    assert "66.12 EUR" in text
+    assert "414.12 EUR" in text
+    assert "OPEN" in text
+    assert "Tax ID" not in text
+    assert "Payments" not in text
+
+
+def test_zero_decimal_currency_prints_whole_units() -> None:
+    """R-BILL-5: JPY amounts are printed without decimals."""
+    document = replace(
+        REVERSE_CHARGE_INVOICE,
+        currency="JPY",
+        lines=(LineItem("GitLab Premium", 1, 50_000, 50_000),),
+        subtotal_minor=50_000,
+        tax_minor=5_000,
+        tax_treatment="STANDARD_RATE",
+        tax_rate_percent=Decimal("10"),
+        tax_note=None,
+        total_minor=55_000,
+        amount_due_minor=55_000,
+        status="VOID",
+        payments=(),
+    )
+    text = pdf_text(document)
+    assert "55000 JPY" in text
+    assert "55000.00" not in text
+    assert "VOID" in text
+
+
+def test_names_outside_latin1_do_not_break_the_pdf() -> None:
+    """R-BILL-2: a name the core font cannot print is rendered as close as it can."""
+    name = "Zoë Ørsted 山田 \u2013 \u201cŁódź\u201d Gdańsk \u20ac"  # en dash, curly quotes, euro
+    document = replace(
+        REVERSE_CHARGE_INVOICE,
+        buyer=replace(BUYER, company_name=name, contact_name="Zoë Ørsted 山田"),
+        lines=(LineItem(f"Seats for {name}", 1, 100, 100),),
+    )
+    text = pdf_text(document)
+    assert "Zoë Ørsted ??" in text
+    assert latin1_safe(name) == 'Zoë Ørsted ?? - "?ódz" Gdansk EUR'
+
+
+def test_many_lines_flow_onto_further_pages() -> None:
+    """R-BILL-2: long invoices page-break instead of losing lines."""
+    lines = tuple(LineItem(f"Line {n}", 1, 100, 100) for n in range(80))
+    document = replace(REVERSE_CHARGE_INVOICE, lines=lines)
+    reader = PdfReader(io.BytesIO(render_invoice_pdf(document)))
+    assert len(reader.pages) > 1
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Line 0" in text
+    assert "Line 79" in text
