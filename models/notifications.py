@@ -46,6 +46,7 @@ class Event(Model):
     )
     data: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
     created_at = fields.DatetimeField()
+    published_at = fields.DatetimeField(null=True, db_index=True)
 
     class Meta:
         table = "events"

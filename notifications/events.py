@@ -1,0 +1,99 @@
+"""Recording events once, in the caller's transaction, with their recipients (R-NOT-1, R-NOT-2).
+
+    subscription events  -> subscription contact and billing contact
+    invoice and payment  -> billing contact
+    account events       -> subscription contact and billing contact
+
+A recipient who is a portal user (a contact linked to a current manager) gets a `Notification`
+row (the feed and the live stream) and an email. A custom billing contact gets the email only.
+A subscription contact whose manager was removed has no row any more, so nothing reaches them
+(R-CON-4). Live delivery happens after commit: see `notifications.live`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
+from models.invoices import Invoice
+from models.notifications import Event, EventKind, Notification
+from models.subscriptions import Subscription
+from notifications.outbox import Attachment, app_link, enqueue_email
+from portal import clock
+
+BILLING_ONLY = {EventKind.INVOICE_ISSUED, EventKind.PAYMENT_SUCCEEDED, EventKind.PAYMENT_FAILED}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    user_id: int | None  # a portal user: gets the live notification too
+
+
+async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient]:
+    contacts = {c.role: c for c in await Contact.filter(account_id=account.id)}
+    chosen: list[Contact] = []
+    billing = (
+        contacts.get(ContactRole.SUBSCRIPTION)
+        if account.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
+        else contacts.get(ContactRole.BILLING)
+    )
+    if kind not in BILLING_ONLY and ContactRole.SUBSCRIPTION in contacts:
+        chosen.append(contacts[ContactRole.SUBSCRIPTION])
+    if billing is not None:
+        chosen.append(billing)
+    current = set(await Manager.filter(account_id=account.id).values_list("user_id", flat=True))
+    found: dict[str, Recipient] = {}
+    for contact in chosen:
+        user_id = contact.user_id if contact.user_id in current else None  # type: ignore[attr-defined]
+        if contact.manager_id is not None and user_id is None:  # type: ignore[attr-defined]
+            continue  # a removed manager's stale contact: nothing to them
+        key = contact.email.lower()
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        if key not in found or (found[key].user_id is None and user_id is not None):
+            found[key] = Recipient(email=contact.email, name=name, user_id=user_id)
+    return list(found.values())
+
+
+async def record_event(
+    account: BillingAccount,
+    kind: EventKind,
+    title: str,
+    message: str,
+    *,
+    subscription: Subscription | None = None,
+    invoice: Invoice | None = None,
+    data: dict[str, Any] | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    link_path: str = "/billing",
+) -> Event:
+    """Call inside the transaction of the change that caused the event."""
+    now = clock.now()
+    event = await Event.create(
+        account=account,
+        kind=kind,
+        title=title,
+        message=message,
+        subscription=subscription,
+        invoice=invoice,
+        data=data or {},
+        created_at=now,
+    )
+    for recipient in await recipients(account, kind):
+        if recipient.user_id is not None:
+            await Notification.create(
+                event=event, user_id=recipient.user_id, account=account, created_at=now
+            )
+        await enqueue_email(
+            recipient.email,
+            "event",
+            attachments=attachments,
+            name=recipient.name,
+            title=title,
+            message=message,
+            company=account.company_name,
+            link=app_link(link_path),
+        )
+    return event

@@ -1,0 +1,144 @@
+"""Delivers outbox emails: claims due rows, sends them, retries with backoff (R-NOT-4).
+
+Claiming is a compare-and-set on `claimed_until`, so several workers (threads, processes or
+hosts) never send one row at the same time. On PostgreSQL the candidates are read with
+`FOR UPDATE SKIP LOCKED`, so workers do not even wait for each other.
+A message is marked sent right after the server accepts it. The only window for a duplicate is
+a crash between the two, and then the resend keeps its Message-ID so mail clients can fold it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from models.outbox import OutboxEmail, OutboxStatus
+from notifications.delivery import DeliveryError, Transport, build_message, transport_for
+from portal import clock
+from portal.settings import Settings, get_settings
+
+log = logging.getLogger("portal.mail")
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 12
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=2)
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at 2 h, with up to 10 % jitter."""
+    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    return delay * (1 + random.random() / 10)  # noqa: S311 - jitter, not security
+
+
+class OutboxWorker:
+    def __init__(self, transport: Transport, sender: str, batch_size: int = 20) -> None:
+        self.transport = transport
+        self.sender = sender
+        self.batch_size = batch_size
+
+    async def claim(self) -> list[OutboxEmail]:
+        now = clock.now()
+        async with in_transaction() as conn:
+            candidates = await (
+                OutboxEmail.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+                .filter(claimed_until__isnull=True)
+                .order_by("id")
+                .limit(self.batch_size)
+                .select_for_update(skip_locked=True)
+                .using_db(conn)
+            )
+            expired = await (
+                OutboxEmail.filter(
+                    status=OutboxStatus.PENDING, next_attempt_at__lte=now, claimed_until__lt=now
+                )
+                .order_by("id")
+                .limit(self.batch_size)
+                .select_for_update(skip_locked=True)
+                .using_db(conn)
+            )
+            claimed = []
+            for row in [*candidates, *expired]:
+                taken = await (
+                    OutboxEmail.filter(id=row.id, claimed_until=row.claimed_until)
+                    .using_db(conn)
+                    .update(claimed_until=now + LEASE)
+                )
+                if taken:
+                    claimed.append(row)
+            return claimed
+
+    async def deliver(self, row: OutboxEmail) -> None:
+        try:
+            await self.transport.send(build_message(row, self.sender))
+        except DeliveryError as exc:
+            await self._failed(row, exc)
+            return
+        await OutboxEmail.filter(id=row.id).update(
+            status=OutboxStatus.SENT,
+            sent_at=clock.now(),
+            claimed_until=None,
+            attempts=row.attempts + 1,
+            last_error=None,
+        )
+
+    async def _failed(self, row: OutboxEmail, exc: DeliveryError) -> None:
+        attempts = row.attempts + 1
+        give_up = exc.permanent or attempts >= MAX_ATTEMPTS
+        log.warning("Email %s to %s failed (attempt %d): %s", row.id, row.to, attempts, exc)
+        await OutboxEmail.filter(id=row.id).update(
+            status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
+            attempts=attempts,
+            last_error=str(exc)[:2000],
+            next_attempt_at=clock.now() + backoff(attempts),
+            claimed_until=None,
+        )
+
+    async def run_once(self) -> int:
+        """Deliver what is due now; returns how many rows were attempted."""
+        rows = await self.claim()
+        for row in rows:
+            await self.deliver(row)
+        return len(rows)
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception:
+                log.exception("Outbox worker pass failed; retrying")
+                busy = 0
+            if not busy:
+                try:
+                    await asyncio.wait_for(stop.wait(), idle)
+                except TimeoutError:
+                    pass
+
+
+def worker_for(settings: Settings) -> OutboxWorker:
+    return OutboxWorker(transport_for(settings), settings.mail_from)
+
+
+async def _main() -> None:
+    from tortoise import Tortoise
+
+    from portal.db import apply_migrations, tortoise_config
+
+    settings = get_settings()
+    await apply_migrations(settings.database_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    stop = asyncio.Event()
+    try:
+        log.warning("Outbox worker started")
+        await worker_for(settings).run_forever(stop)
+    finally:
+        await Tortoise.close_connections()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(_main())

@@ -1,0 +1,51 @@
+"""The one authorization path: an object is reachable only through an account its viewer manages.
+
+Every resolver that takes an id goes through `managed_account` or `manager_of`, so another
+account's object behaves exactly like a missing one (R-ERR-2).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models.accounts import BillingAccount, Manager
+from models.users import User
+from portal import clock
+from portal.settings import get_settings
+from resolvers.errors import DomainError, ErrorCode, NotFound
+
+
+def confirmation_deadline_passed(user: User) -> bool:
+    """R-CONF-1: after the grace period an unconfirmed email blocks further use."""
+    if user.email_confirmed_at is not None or user.first_signed_in_at is None:
+        return False
+    grace = timedelta(days=get_settings().email_confirmation_grace_days)
+    return clock.now() > user.first_signed_in_at + grace
+
+
+def require_user(user: User | None, *, allow_unconfirmed: bool = False) -> User:
+    if user is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in to continue.")
+    if not allow_unconfirmed and confirmation_deadline_passed(user):
+        raise DomainError(
+            ErrorCode.EMAIL_UNCONFIRMED,
+            "Confirm your email address to continue: use the link we sent you, "
+            "or ask for a new one.",
+        )
+    return user
+
+
+async def manager_of(user: User, account_id: int) -> Manager:
+    manager = await Manager.get_or_none(account_id=account_id, user_id=user.id)
+    if manager is None:
+        raise NotFound("Billing account")
+    return manager
+
+
+async def managed_account(user: User, account_id: int) -> BillingAccount:
+    manager = await manager_of(user, account_id)
+    return await BillingAccount.get(id=manager.account_id)  # type: ignore[attr-defined]
+
+
+async def managed_account_ids(user: User) -> list[int]:
+    return list(await Manager.filter(user_id=user.id).values_list("account_id", flat=True))  # type: ignore[arg-type]

@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from models.accounts import BillingAccount as AccountModel
+from models.accounts import BillingContactKind as ContactKindModel
+from models.accounts import Contact as ContactModel
+from models.accounts import ContactRole
+from models.accounts import Manager as ManagerModel
+from models.users import User as UserModel
+from resolvers import accounts
+from resolvers.access import managed_account
+from resolvers.errors import DomainError
+from resolvers.tax import TaxTreatment as TaxTreatmentModel
+from schema.base import Node, UserError, global_id, payload, pk_of
+from schema.context import Info
+from schema.nodes import register_node
+from schema.users import User
+
+TaxTreatment = strawberry.enum(TaxTreatmentModel, name="TaxTreatment")
+BillingContactKind = strawberry.enum(ContactKindModel, name="BillingContactKind")
+
+
+@strawberry.type
+class Address:
+    line1: str
+    line2: str | None
+    city: str
+    postal_code: str | None
+    region: str | None
+    country: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Address | None:
+        if not data:
+            return None
+        return cls(
+            line1=data["line1"],
+            line2=data.get("line2"),
+            city=data["city"],
+            postal_code=data.get("postal_code"),
+            region=data.get("region"),
+            country=data["country"],
+        )
+
+
+@strawberry.type
+class CompanyDetails:
+    name: str
+    tax_id: str | None
+    country: str
+    address: Address | None
+    tax_treatment: TaxTreatment = strawberry.field(  # type: ignore[valid-type]
+        description="What the next invoice will apply (R-TAX-2)."
+    )
+
+
+@strawberry.type
+class BillingAccountManager(Node):
+    _model: strawberry.Private[ManagerModel]
+    is_owner: bool
+    added_at: datetime
+
+    @classmethod
+    def from_model(cls, manager: ManagerModel) -> BillingAccountManager:
+        return cls(
+            id=global_id("BillingAccountManager", manager.id),
+            _model=manager,
+            is_owner=manager.is_owner,
+            added_at=manager.added_at,
+        )
+
+    async def _user(self, info: Info) -> UserModel:
+        user = await info.context.loaders.load_model(UserModel, self._model.user_id)  # type: ignore[attr-defined]
+        assert user is not None
+        return user
+
+    @strawberry.field
+    async def user(self, info: Info) -> User:
+        return User.from_model(await self._user(info))
+
+    @strawberry.field
+    async def first_name(self, info: Info) -> str:
+        return (await self._user(info)).first_name
+
+    @strawberry.field
+    async def last_name(self, info: Info) -> str:
+        return (await self._user(info)).last_name
+
+    @strawberry.field
+    async def email(self, info: Info) -> str:
+        return (await self._user(info)).email
+
+    @strawberry.field
+    async def is_subscription_contact(self, info: Info) -> bool:
+        contact = await _contact(info, self._model.account_id, ContactRole.SUBSCRIPTION)  # type: ignore[attr-defined]
+        return contact is not None and contact.manager_id == self._model.id  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def is_billing_contact(self, info: Info) -> bool:
+        account = await info.context.loaders.load_model(AccountModel, self._model.account_id)  # type: ignore[attr-defined]
+        assert account is not None
+        role = (
+            ContactRole.SUBSCRIPTION
+            if account.billing_contact_kind is ContactKindModel.SAME_AS_SUBSCRIPTION_CONTACT
+            else ContactRole.BILLING
+        )
+        contact = await _contact(info, account.id, role)
+        return contact is not None and contact.manager_id == self._model.id  # type: ignore[attr-defined]
+
+
+async def _contact(info: Info, account_id: int, role: ContactRole) -> ContactModel | None:
+    contacts = await info.context.loaders.load_many(ContactModel, "account_id", account_id)
+    return next((c for c in contacts if c.role is role), None)
+
+
+@strawberry.type
+class Contact:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    address: Address | None
+    _manager_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, contact: ContactModel) -> Contact:
+        return cls(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email=contact.email,
+            phone=contact.phone,
+            address=Address.from_json(contact.address),
+            _manager_id=contact.manager_id,
+        )  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The manager this contact belongs to, if any.")
+    async def manager(self, info: Info) -> BillingAccountManager | None:
+        if self._manager_id is None:
+            return None
+        manager = await info.context.loaders.load_model(ManagerModel, self._manager_id)
+        return BillingAccountManager.from_model(manager) if manager else None
+
+
+@strawberry.type
+class BillingContact:
+    kind: BillingContactKind  # type: ignore[valid-type]
+    contact: Contact
+
+
+@strawberry.type
+class BillingAccount(Node):
+    _model: strawberry.Private[AccountModel]
+
+    @classmethod
+    def from_model(cls, account: AccountModel) -> BillingAccount:
+        return cls(id=global_id("BillingAccount", account.id), _model=account)
+
+    @strawberry.field
+    def company(self) -> CompanyDetails:
+        account = self._model
+        return CompanyDetails(
+            name=account.company_name,
+            tax_id=account.tax_id,
+            country=account.country,
+            address=Address.from_json(account.address),
+            tax_treatment=accounts.treatment_of(account).treatment,
+        )
+
+    @strawberry.field
+    async def managers(self, info: Info) -> list[BillingAccountManager]:
+        rows = await info.context.loaders.load_many(ManagerModel, "account_id", self._model.id)
+        return [BillingAccountManager.from_model(m) for m in rows]
+
+    @strawberry.field
+    async def owner(self, info: Info) -> BillingAccountManager:
+        rows = await info.context.loaders.load_many(ManagerModel, "account_id", self._model.id)
+        return BillingAccountManager.from_model(next(m for m in rows if m.is_owner))
+
+    @strawberry.field(description="Null when it must be chosen again (R-CON-4).")
+    async def subscription_contact(self, info: Info) -> Contact | None:
+        contact = await _contact(info, self._model.id, ContactRole.SUBSCRIPTION)
+        return Contact.from_model(contact) if contact else None
+
+    @strawberry.field
+    async def billing_contact(self, info: Info) -> BillingContact:
+        kind = self._model.billing_contact_kind
+        same = kind is ContactKindModel.SAME_AS_SUBSCRIPTION_CONTACT
+        role = ContactRole.SUBSCRIPTION if same else ContactRole.BILLING
+        contact = await _contact(info, self._model.id, role)
+        if contact is None:  # no subscription contact: fall back to the owner (R-CON-4)
+            owner = await self.owner(info)
+            user = await owner._user(info)
+            return BillingContact(
+                kind=kind,
+                contact=Contact(
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    email=user.email,
+                    phone=None,
+                    address=None,
+                    _manager_id=owner._model.id,
+                ),
+            )
+        return BillingContact(kind=kind, contact=Contact.from_model(contact))
+
+
+async def accounts_managed_by(user: UserModel) -> list[AccountModel]:
+    return await AccountModel.filter(managers__user_id=user.id).order_by("id")
+
+
+async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
+    if info.context.operator:
+        account = await AccountModel.get_or_none(id=pk)
+        return BillingAccount.from_model(account) if account else None
+    user = info.context.user
+    if user is None:
+        return None
+    try:
+        return BillingAccount.from_model(await managed_account(info.context.viewer(), pk))
+    except DomainError:
+        return None
+
+
+register_node("BillingAccount", resolve_account)
+
+
+@strawberry.input
+class AddressInput:
+    line1: str
+    city: str
+    country: str
+    line2: str | None = None
+    postal_code: str | None = None
+    region: str | None = None
+
+    def to_value(self) -> accounts.AddressValue:
+        return accounts.AddressValue(
+            line1=self.line1,
+            line2=self.line2,
+            city=self.city,
+            postal_code=self.postal_code,
+            region=self.region,
+            country=self.country,
+        )
+
+
+@strawberry.input
+class UpdateCompanyDetailsInput:
+    billing_account_id: strawberry.ID
+    name: str | None = None
+    tax_id: str | None = strawberry.field(default=None, description='"" clears it')
+    country: str | None = None
+    address: AddressInput | None = strawberry.UNSET
+
+
+@strawberry.type
+class UpdateCompanyDetailsPayload:
+    billing_account: BillingAccount | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def account_for_viewer(info: Info, account_id: str, *field: str) -> AccountModel:
+    """The account behind a global id, if the viewer manages it; else NOT_FOUND (R-ERR-2)."""
+    pk = pk_of(account_id, "BillingAccount", *field)
+    return await managed_account(info.context.viewer(), pk)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def billing_account(self, info: Info, id: strawberry.ID) -> BillingAccount | None:
+        try:
+            pk = pk_of(id, "BillingAccount")
+        except DomainError:
+            return None
+        return await resolve_account(info, pk)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Managers edit company name, tax ID, country, address.")
+    @payload(UpdateCompanyDetailsPayload)
+    async def update_company_details(
+        self, info: Info, input: UpdateCompanyDetailsInput
+    ) -> UpdateCompanyDetailsPayload:
+        account = await account_for_viewer(
+            info, input.billing_account_id, "input", "billingAccountId"
+        )
+        address = (
+            accounts.UNSET
+            if input.address is strawberry.UNSET
+            else (input.address.to_value() if input.address else None)
+        )
+        updated = await accounts.update_company_details(
+            info.context.viewer(),
+            account,
+            name=input.name,
+            tax_id=input.tax_id,
+            country=input.country,
+            address=address,
+        )
+        return UpdateCompanyDetailsPayload(billing_account=BillingAccount.from_model(updated))

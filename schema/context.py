@@ -1,0 +1,97 @@
+"""The typed per-request context and its DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from models.auth import Session
+from models.users import User
+from resolvers.access import require_user
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+M = TypeVar("M", bound=Model)
+
+
+def by_key_loader(model: type[M], key: str = "id") -> DataLoader[Any, M | None]:
+    """`<Thing>By<Key>Loader`: one query for a batch of keys, results in key order."""
+
+    async def load(keys: Sequence[Any]) -> list[M | None]:
+        rows = await model.filter(**{f"{key}__in": list(keys)})
+        found = {getattr(row, key): row for row in rows}
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def many_by_key_loader(
+    model: type[M], key: str, order_by: Sequence[str] = ("id",)
+) -> DataLoader[Any, list[M]]:
+    """`<Things>By<Key>Loader`: the rows for each key, one query per batch."""
+
+    async def load(keys: Sequence[Any]) -> list[list[M]]:
+        grouped: dict[Any, list[M]] = defaultdict(list)
+        for row in await model.filter(**{f"{key}__in": list(keys)}).order_by(*order_by):
+            grouped[getattr(row, key)].append(row)
+        return [grouped.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    """Loaders created per request, by name, the first time a resolver asks for one."""
+
+    _made: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def get(self, name: str, factory: Callable[[], DataLoader[K, V]]) -> DataLoader[K, V]:
+        if name not in self._made:
+            self._made[name] = factory()
+        return self._made[name]
+
+    def load_model(self, model: type[M], pk: int) -> Awaitable[M | None]:
+        loader = self.get(f"{model.__name__}ByIdLoader", lambda: by_key_loader(model))
+        return loader.load(pk)
+
+    def load_many(
+        self, model: type[M], key: str, value: Any, order_by: Sequence[str] = ("id",)
+    ) -> Awaitable[list[M]]:
+        name = f"{model.__name__}sBy{key}Loader:{','.join(order_by)}"
+        return self.get(name, lambda: many_by_key_loader(model, key, order_by)).load(value)
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    session: Session | None = None
+    user: User | None = None
+    loaders: Loaders = field(default_factory=Loaders)
+    connection_params: dict[str, Any] | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    operator: bool = False
+
+    @property
+    def client(self) -> str:
+        forwarded = self.request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+        return self.request.client.host if self.request.client else "unknown"
+
+    def viewer(self, *, allow_unconfirmed: bool = False) -> User:
+        """The signed-in user, or UNAUTHENTICATED / EMAIL_UNCONFIRMED."""
+        return require_user(self.user, allow_unconfirmed=allow_unconfirmed)
+
+
+Info = strawberry.Info[Context, None]

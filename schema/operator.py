@@ -1,0 +1,126 @@
+"""The operator API (its own schema on /operator/graphql): what the billing team does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models.accounts import BillingAccount as AccountModel
+from models.outbox import OutboxEmail as OutboxModel
+from models.outbox import OutboxStatus
+from resolvers import accounts
+from resolvers.errors import invalid
+from schema.accounts import AddressInput, BillingAccount
+from schema.base import (
+    UserError,
+    decode_cursor,
+    encode_cursor,
+    global_id,
+    page_size,
+    payload,
+    pk_of,
+)
+from schema.context import Info
+
+
+@strawberry.input
+class OperatorOwnerInput:
+    email: str
+    first_name: str
+    last_name: str
+
+
+@strawberry.input
+class CreateBillingAccountInput:
+    company_name: str
+    country: str
+    owner: OperatorOwnerInput
+    tax_id: str | None = None
+    address: AddressInput | None = None
+    currency: str = "USD"
+
+
+@strawberry.type
+class BillingAccountPayload:
+    billing_account: BillingAccount | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OutboxEmail:
+    id: strawberry.ID
+    to: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: OutboxModel) -> OutboxEmail:
+        return cls(
+            id=global_id("OutboxEmail", row.id),
+            to=row.to,
+            subject=row.subject,
+            status=row.status.value,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
+        )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def billing_account(self, id: strawberry.ID) -> BillingAccount | None:
+        account = await AccountModel.get_or_none(id=pk_of(id, "BillingAccount"))
+        return BillingAccount.from_model(account) if account else None
+
+    @strawberry.field
+    async def billing_accounts(
+        self, search: str | None = None, first: int | None = 50, after: str | None = None
+    ) -> list[BillingAccount]:
+        query = AccountModel.all().order_by("id")
+        if search:
+            query = query.filter(company_name__icontains=search.strip())
+        if after:
+            query = query.filter(id__gt=int(decode_cursor(after)))
+        return [BillingAccount.from_model(a) for a in await query.limit(page_size(first))]
+
+    @strawberry.field(description="Pending, sent and failed email deliveries (R-NOT-4).")
+    async def email_outbox(self, status: str | None = None) -> list[OutboxEmail]:
+        query = OutboxModel.all().order_by("-id").limit(200)
+        if status is not None:
+            if status not in {s.value for s in OutboxStatus}:
+                raise invalid("status is one of pending, sent, failed.", "status")
+            query = query.filter(status=status)
+        return [OutboxEmail.from_model(row) for row in await query]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="New account; the owner gets a profile and the welcome email.")
+    @payload(BillingAccountPayload)
+    async def create_billing_account(
+        self, info: Info, input: CreateBillingAccountInput
+    ) -> BillingAccountPayload:
+        account = await accounts.create_billing_account(
+            accounts.NewAccount(
+                company_name=input.company_name,
+                country=input.country,
+                tax_id=input.tax_id,
+                address=input.address.to_value() if input.address else None,
+                currency=input.currency,
+                owner_email=input.owner.email,
+                owner_first_name=input.owner.first_name,
+                owner_last_name=input.owner.last_name,
+            )
+        )
+        return BillingAccountPayload(billing_account=BillingAccount.from_model(account))
+
+
+def account_cursor(account: AccountModel) -> str:
+    return encode_cursor(str(account.id))

@@ -1,0 +1,208 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when PORTAL_TEST_POSTGRES_URL is
+set), a GraphQL caller, factories for users, accounts and sessions, and a controllable clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from starlette.requests import Request
+from tortoise.contrib.test import tortoise_test_context
+
+from models import MODEL_MODULES
+from models.accounts import BillingAccount
+from models.outbox import OutboxEmail
+from models.users import User
+from portal import clock, secrets
+from portal.settings import get_settings
+from resolvers.accounts import NewAccount, create_billing_account
+from resolvers.auth import start_session
+from schema import operator_schema, schema
+from schema.context import Context
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_pg = pytest.mark.skip(reason="PORTAL_TEST_POSTGRES_URL is not set")
+    skip_redis = pytest.mark.skip(reason="PORTAL_TEST_REDIS_URL is not set")
+    for item in items:
+        if "postgres" in item.keywords and not POSTGRES_URL:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+def postgres_test_url() -> str:
+    """A fresh database per test: Tortoise fills `{}` with a random suffix and drops it after."""
+    assert POSTGRES_URL
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/portal_test_{}"
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in list(os.environ):
+        if name.startswith("PORTAL_") and not name.startswith("PORTAL_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PORTAL_MAILBOX_DIR", str(tmp_path / "mailbox"))
+    monkeypatch.setenv("PORTAL_SIGN_IN_RESPONSE_FLOOR_MS", "0")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("PORTAL_APP_URL", "http://app.test")
+    get_settings.cache_clear()
+    clock.reset()
+    yield
+    clock.reset()
+    get_settings.cache_clear()
+    secrets.reset()
+
+
+@pytest_asyncio.fixture
+async def db() -> AsyncIterator[None]:
+    """A migrated-from-models database for one test: SQLite in memory, or PostgreSQL."""
+    if POSTGRES_URL:
+        async with tortoise_test_context(
+            MODEL_MODULES, db_url=postgres_test_url(), connection_label="pg"
+        ):
+            await secrets.load_secret_key()
+            yield
+    else:
+        async with tortoise_test_context(MODEL_MODULES):
+            await secrets.load_secret_key()
+            yield
+
+
+@pytest_asyncio.fixture
+async def pg_db() -> AsyncIterator[None]:
+    """PostgreSQL only: for rules about concurrency, which SQLite cannot prove."""
+    if not POSTGRES_URL:
+        pytest.skip("PORTAL_TEST_POSTGRES_URL is not set")
+    async with tortoise_test_context(
+        MODEL_MODULES, db_url=postgres_test_url(), connection_label="pg"
+    ):
+        await secrets.load_secret_key()
+        yield
+
+
+def fake_request(token: str | None = None, client: str = "203.0.113.7") -> Request:
+    headers = [(b"authorization", f"Bearer {token}".encode())] if token else []
+    return Request(
+        {
+            "type": "http",
+            "method": "POST",
+            "path": "/graphql",
+            "headers": headers,
+            "client": (client, 40000),
+            "query_string": b"",
+        }
+    )
+
+
+@dataclass
+class Result:
+    data: dict[str, Any] | None
+    errors: list[Any] | None
+
+    def __getitem__(self, key: str) -> Any:
+        assert self.errors is None, self.errors
+        assert self.data is not None
+        return self.data[key]
+
+
+@dataclass
+class Viewer:
+    user: User
+    token: str
+
+
+async def gql(
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    as_: Viewer | None = None,
+    client: str = "203.0.113.7",
+) -> Result:
+    """Run a customer API document as `as_` (or signed out), like an HTTP request would."""
+    context = Context(request=fake_request(as_.token if as_ else None, client), response=None)
+    if as_ is not None:
+        from resolvers.auth import authenticate
+
+        found = await authenticate(as_.token)
+        if found is not None:
+            context.session, context.user = found
+    result = await schema.execute(query, variable_values=variables, context_value=context)
+    return Result(data=result.data, errors=result.errors)
+
+
+async def operator_gql(query: str, variables: dict[str, Any] | None = None) -> Result:
+    context = Context(request=fake_request(), response=None, operator=True)
+    result = await operator_schema.execute(query, variable_values=variables, context_value=context)
+    return Result(data=result.data, errors=result.errors)
+
+
+async def make_user(
+    email: str = "ada@example.com",
+    first: str = "Ada",
+    last: str = "Lovelace",
+    confirmed: bool = True,
+) -> User:
+    now = clock.now()
+    return await User.create(
+        email=email,
+        first_name=first,
+        last_name=last,
+        created_at=now,
+        first_signed_in_at=now,
+        email_confirmed_at=now if confirmed else None,
+    )
+
+
+async def sign_in(user: User) -> Viewer:
+    return Viewer(user=user, token=(await start_session(user)).token)
+
+
+async def make_account(
+    owner_email: str = "owner@example.com",
+    company: str = "Acme GmbH",
+    country: str = "DE",
+    tax_id: str | None = None,
+) -> BillingAccount:
+    account = await create_billing_account(
+        NewAccount(
+            company_name=company,
+            country=country,
+            tax_id=tax_id,
+            owner_email=owner_email,
+            owner_first_name="Olga",
+            owner_last_name="Owner",
+        )
+    )
+    owner = await User.get(email=owner_email)
+    if owner.first_signed_in_at is None:
+        owner.first_signed_in_at = owner.email_confirmed_at = clock.now()
+        await owner.save()
+    return account
+
+
+async def owner_of(account: BillingAccount) -> Viewer:
+    manager = await account.managers.filter(is_owner=True).first().prefetch_related("user")
+    assert manager is not None
+    return await sign_in(manager.user)
+
+
+async def emails_to(address: str) -> list[OutboxEmail]:
+    return await OutboxEmail.filter(to=address).order_by("id")
+
+
+def link_token(email: OutboxEmail, path: str) -> str:
+    """The token of the first `path?token=` link in an email's text."""
+    import re
+
+    match = re.search(re.escape(path) + r"\?token=([\w\-]+)", email.text_body)
+    assert match, f"no {path} link in: {email.text_body}"
+    return match.group(1)
