@@ -7,7 +7,7 @@ import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +22,9 @@ from strawberry.types.unset import UnsetType
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from adapters.gitlab.routes import gitlab_routes
+from documents.routes import document_routes
+from notifications import live
 from notifications.broadcast import Hub
 from notifications.worker import worker_for
 from portal.db import apply_migrations, tortoise_config
@@ -92,7 +95,8 @@ class OperatorGraphQL(GraphQL[Context, None]):
 
 
 def operator_allowed(request: Request) -> bool:
-    expected = get_settings().operator_token
+    settings = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    expected = (settings or get_settings()).operator_token
     given = bearer(request.headers.get("authorization"))
     if expected is None or given is None:
         return False
@@ -131,7 +135,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             await seed_demo()
         hub = app.state.hub = Hub(settings.broadcast_url)
         await hub.start()
+        live.attach(hub)
         stop = asyncio.Event()
+        relay = asyncio.create_task(live.Relay(hub).run_forever(stop), name="live-relay")
         worker = (
             asyncio.create_task(worker_for(settings).run_forever(stop))
             if settings.run_worker
@@ -141,13 +147,15 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             yield
         finally:
             stop.set()
+            await relay
             if worker is not None:
                 await worker
+            live.attach(None)
             await hub.stop()
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
-    ide = "graphiql" if settings.graphiql else None
+    ide: Literal["graphiql"] | None = "graphiql" if settings.graphiql else None
     allowed = settings.cors_origin_list
     customer = PortalGraphQL(
         schema,
@@ -169,7 +177,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
 
 def extra_routes(settings: Settings) -> list[BaseRoute]:
     """Routes other domains add (invoice PDFs, GitLab OAuth)."""
-    return []
+    return [*gitlab_routes(), *document_routes()]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.accounts import BillingContactKind, ContactRole
-from models.auth import TokenPurpose
+from models.auth import OAuthPurpose, TokenPurpose
 from models.invitations import InvitationState
 from models.invoices import InvoiceStatus
 from models.notifications import EventKind
@@ -108,6 +108,7 @@ class Migration(migrations.Migration):
                 ('reseller_name', fields.CharField(null=True, max_length=200)),
                 ('namespace_path', fields.CharField(null=True, max_length=255)),
                 ('expiring_notice_for', fields.DateField(null=True)),
+                ('renewal_failed_for', fields.DateField(null=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'subscriptions', 'app': 'models', 'pk_attr': 'id'},
@@ -132,6 +133,8 @@ class Migration(migrations.Migration):
                 ('tax_rate_percent', fields.DecimalField(null=True, max_digits=6, decimal_places=2)),
                 ('tax_note', fields.CharField(null=True, max_length=300)),
                 ('buyer', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('renewal_key', fields.CharField(null=True, unique=True, max_length=80)),
+                ('renewal_for', fields.DateField(null=True)),
             ],
             options={'table': 'invoices', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An issued invoice. Tax and buyer details are frozen at issue time (R-TAX-2).'},
             bases=['Model'],
@@ -148,6 +151,7 @@ class Migration(migrations.Migration):
                 ('invoice', fields.ForeignKeyField('models.Invoice', source_field='invoice_id', null=True, db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.SET_NULL)),
                 ('data', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('published_at', fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'events', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A subscription or account event, recorded once with the change that caused it (R-NOT-1).'},
             bases=['Model'],
@@ -178,12 +182,26 @@ class Migration(migrations.Migration):
                 ('currency', fields.CharField(max_length=3)),
                 ('idempotency_key', fields.CharField(null=True, max_length=255)),
                 ('request_fingerprint', fields.CharField(null=True, max_length=64)),
+                ('card_ref', fields.CharField(null=True, max_length=128)),
+                ('card_brand', fields.CharField(null=True, max_length=20)),
+                ('card_last4', fields.CharField(null=True, max_length=4)),
+                ('description', fields.CharField(default='', max_length=300)),
                 ('gateway_charge_id', fields.CharField(null=True, max_length=128)),
                 ('failure_code', fields.CharField(null=True, max_length=40)),
                 ('failure_message', fields.CharField(null=True, max_length=500)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'payments', 'app': 'models', 'unique_together': (('account', 'idempotency_key'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SubscriptionSequence',
+            fields=[
+                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=20)),
+                ('last_value', fields.IntField(default=0)),
+            ],
+            options={'table': 'subscription_sequences', 'app': 'models', 'pk_attr': 'name', 'table_description': 'The counter behind subscription names ("A-S00012345"), taken under a row lock.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -313,6 +331,22 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'sessions', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='OAuthState',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('state_hash', fields.CharField(unique=True, max_length=64)),
+                ('code_verifier', fields.CharField(max_length=128)),
+                ('purpose', fields.CharEnumField(description='SIGN_IN: sign_in\nLINK: link', enum_type=OAuthPurpose, max_length=10)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', null=True, db_constraint=True, to_field='id', related_name='oauth_states', on_delete=OnDelete.CASCADE)),
+                ('session', fields.ForeignKeyField('models.Session', source_field='session_id', null=True, db_constraint=True, to_field='id', related_name='oauth_states', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'oauth_states', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One GitLab.com authorization attempt: its `state` (hashed) and PKCE verifier, single use.'},
             bases=['Model'],
         ),
     ]

@@ -28,7 +28,7 @@ class BillingAccount(Model):
     company_name = fields.CharField(max_length=200)
     tax_id = fields.CharField(max_length=64, null=True)
     country = fields.CharField(max_length=2)
-    address: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    address: dict[str, Any] | None = fields.JSONField(null=True)
     currency = fields.CharField(max_length=3, default="USD")
     created_at = fields.DatetimeField()
     billing_contact_kind = fields.CharEnumField(
@@ -82,7 +82,7 @@ class Contact(Model):
     last_name = fields.CharField(max_length=100)
     email = fields.CharField(max_length=254)
     phone = fields.CharField(max_length=40, null=True)
-    address: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    address: dict[str, Any] | None = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -44,3 +44,32 @@ class OneTimeToken(Model):
 
     class Meta:
         table = "one_time_tokens"
+
+
+class OAuthPurpose(StrEnum):
+    SIGN_IN = "sign_in"
+    LINK = "link"
+
+
+class OAuthState(Model):
+    """One GitLab.com authorization attempt: its `state` (hashed) and PKCE verifier, single use.
+
+    A LINK attempt is bound to the user and session that started it (R-AUTH-7).
+    """
+
+    id = fields.IntField(primary_key=True)
+    state_hash = fields.CharField(max_length=64, unique=True)
+    code_verifier = fields.CharField(max_length=128)
+    purpose = fields.CharEnumField(OAuthPurpose, max_length=10)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="oauth_states", on_delete=fields.CASCADE, null=True
+    )
+    session: fields.ForeignKeyNullableRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="oauth_states", on_delete=fields.CASCADE, null=True
+    )
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "oauth_states"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
@@ -14,6 +15,15 @@ class InvitationState(StrEnum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
     REVOKED = "REVOKED"
+
+
+class InvitationStatus(StrEnum):
+    """What clients see: the stored state, with EXPIRED for a pending one past `expires_at`."""
+
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
 
 
 class Invitation(Model):
@@ -34,3 +44,8 @@ class Invitation(Model):
 
     class Meta:
         table = "invitations"
+
+    def status_at(self, now: datetime) -> InvitationStatus:
+        if self.state is InvitationState.PENDING and self.expires_at <= now:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus(self.state.value)

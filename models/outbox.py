@@ -21,7 +21,7 @@ class OutboxEmail(Model):
     subject = fields.CharField(max_length=300)
     text_body = fields.TextField()
     html_body = fields.TextField()
-    attachments: list[dict[str, Any]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    attachments: list[dict[str, Any]] = fields.JSONField(default=list)
     status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)

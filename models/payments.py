@@ -50,10 +50,15 @@ class Payment(Model):
     currency = fields.CharField(max_length=3)
     idempotency_key = fields.CharField(max_length=255, null=True)
     request_fingerprint = fields.CharField(max_length=64, null=True)
+    card_ref = fields.CharField(max_length=128, null=True)  # what the gateway charges
+    card_brand = fields.CharField(max_length=20, null=True)
+    card_last4 = fields.CharField(max_length=4, null=True)
+    description = fields.CharField(max_length=300, default="")
     gateway_charge_id = fields.CharField(max_length=128, null=True)
     failure_code = fields.CharField(max_length=40, null=True)
     failure_message = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "payments"

@@ -42,7 +42,18 @@ class Subscription(Model):
     reseller_name = fields.CharField(max_length=200, null=True)
     namespace_path = fields.CharField(max_length=255, null=True)
     expiring_notice_for = fields.DateField(null=True)
+    renewal_failed_for = fields.DateField(null=True)  # end date whose renewal failure was told
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "subscriptions"
+
+
+class SubscriptionSequence(Model):
+    """The counter behind subscription names ("A-S00012345"), taken under a row lock."""
+
+    name = fields.CharField(max_length=20, primary_key=True)
+    last_value = fields.IntField(default=0)
+
+    class Meta:
+        table = "subscription_sequences"

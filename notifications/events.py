@@ -19,10 +19,25 @@ from models.accounts import BillingAccount, BillingContactKind, Contact, Contact
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
 from models.subscriptions import Subscription
+from notifications import live
 from notifications.outbox import Attachment, app_link, enqueue_email
 from portal import clock
 
 BILLING_ONLY = {EventKind.INVOICE_ISSUED, EventKind.PAYMENT_SUCCEEDED, EventKind.PAYMENT_FAILED}
+
+# The button of each event's email (R-NOT-6); the link goes to `link_path` of PORTAL_APP_URL.
+ACTIONS = {
+    EventKind.INVOICE_ISSUED: "View and pay the invoice",
+    EventKind.PAYMENT_SUCCEEDED: "View the receipt",
+    EventKind.PAYMENT_FAILED: "Update your payment method",
+    EventKind.SUBSCRIPTION_RENEWAL_FAILED: "Update your payment method",
+    EventKind.SUBSCRIPTION_EXPIRING: "Review the subscription",
+    EventKind.SUBSCRIPTION_CANCELLED: "Review the subscription",
+    EventKind.SUBSCRIPTION_CONTACT_CHANGED: "Review the contacts",
+    EventKind.BILLING_CONTACT_CHANGED: "Review the contacts",
+    EventKind.MANAGER_ADDED: "Review the managers",
+    EventKind.MANAGER_REMOVED: "Review the managers",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,8 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
     found: dict[str, Recipient] = {}
     for contact in chosen:
         user_id = contact.user_id if contact.user_id in current else None  # type: ignore[attr-defined]
-        if contact.manager_id is not None and user_id is None:  # type: ignore[attr-defined]
+        linked = contact.manager_id is not None or contact.user_id is not None  # type: ignore[attr-defined]
+        if linked and user_id is None:
             continue  # a removed manager's stale contact: nothing to them
         key = contact.email.lower()
         name = f"{contact.first_name} {contact.last_name}".strip()
@@ -94,6 +110,9 @@ async def record_event(
             title=title,
             message=message,
             company=account.company_name,
+            action=ACTIONS.get(kind, "Open the Customers Portal"),
+            portal_user=recipient.user_id is not None,
             link=app_link(link_path),
         )
+    live.nudge()  # the relay publishes it right after the commit (R-NOT-3)
     return event

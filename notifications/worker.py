@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import signal
 from datetime import timedelta
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.outbox import OutboxEmail, OutboxStatus
@@ -31,7 +33,7 @@ MAX_DELAY = timedelta(hours=2)
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … capped at 2 h, with up to 10 % jitter."""
-    delay = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    delay: timedelta = min(BASE_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
     return delay * (1 + random.random() / 10)  # noqa: S311 - jitter, not security
 
 
@@ -62,23 +64,35 @@ class OutboxWorker:
                 .using_db(conn)
             )
             claimed = []
+            lease = now + LEASE
             for row in [*candidates, *expired]:
                 taken = await (
                     OutboxEmail.filter(id=row.id, claimed_until=row.claimed_until)
                     .using_db(conn)
-                    .update(claimed_until=now + LEASE)
+                    .update(claimed_until=lease)
                 )
                 if taken:
+                    row.claimed_until = lease
                     claimed.append(row)
             return claimed
 
+    def _ours(self, row: OutboxEmail) -> QuerySet[OutboxEmail]:
+        """The row while this worker still holds its lease (no other worker took it over)."""
+        return OutboxEmail.filter(
+            id=row.id, status=OutboxStatus.PENDING, claimed_until=row.claimed_until
+        )
+
     async def deliver(self, row: OutboxEmail) -> None:
+        if row.claimed_until is None or row.claimed_until <= clock.now():
+            return  # the lease ran out while waiting: another worker may have it now
+        if not await self._ours(row).exists():
+            return
         try:
             await self.transport.send(build_message(row, self.sender))
         except DeliveryError as exc:
             await self._failed(row, exc)
             return
-        await OutboxEmail.filter(id=row.id).update(
+        await self._ours(row).update(
             status=OutboxStatus.SENT,
             sent_at=clock.now(),
             claimed_until=None,
@@ -90,7 +104,7 @@ class OutboxWorker:
         attempts = row.attempts + 1
         give_up = exc.permanent or attempts >= MAX_ATTEMPTS
         log.warning("Email %s to %s failed (attempt %d): %s", row.id, row.to, attempts, exc)
-        await OutboxEmail.filter(id=row.id).update(
+        await self._ours(row).update(
             status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
             attempts=attempts,
             last_error=str(exc)[:2000],
@@ -132,13 +146,17 @@ async def _main() -> None:
     await apply_migrations(settings.database_url)
     await Tortoise.init(config=tortoise_config(settings.database_url))
     stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)  # finish the current email, then exit
     try:
         log.warning("Outbox worker started")
         await worker_for(settings).run_forever(stop)
     finally:
         await Tortoise.close_connections()
+        log.warning("Outbox worker stopped")
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(_main())

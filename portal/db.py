@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate
 
@@ -30,12 +31,36 @@ def is_postgres(db_url: str) -> bool:
     return db_url.startswith(("postgres://", "postgresql://", "asyncpg://", "psycopg://"))
 
 
+MIGRATION_LOCK = 7_411_2026  # any constant shared by every process of this service
+
+
 async def apply_migrations(db_url: str) -> None:
-    """Bring the schema up to date; run before the app's own ORM context starts."""
+    """Bring the schema up to date; run before the app's own ORM context starts.
+
+    Several processes may start at once (replicas, the worker): on PostgreSQL they take turns
+    under an advisory lock, so each later one finds nothing left to apply.
+    """
+    if not is_postgres(db_url):
+        await _migrate(db_url)
+        return
+    conn = await asyncpg.connect(_asyncpg_dsn(db_url))
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        await _migrate(db_url)
+    finally:
+        await conn.close()  # closing the session releases the lock
+
+
+async def _migrate(db_url: str) -> None:
     try:
         await migrate(config=tortoise_config(db_url))
     finally:
         await Tortoise.close_connections()
+
+
+def _asyncpg_dsn(db_url: str) -> str:
+    scheme, rest = db_url.split("://", 1)
+    return f"postgresql://{rest}"
 
 
 TORTOISE_ORM = tortoise_config(get_settings().database_url)

@@ -140,7 +140,7 @@ class NewAccount:
 async def create_billing_account(data: NewAccount) -> BillingAccount:
     """Operator: a new account whose owner is its first manager and subscription contact."""
     country = country_code(data.country, "input", "country")
-    values = {
+    values: dict[str, Any] = {
         "company_name": company_name(data.company_name, "input", "companyName"),
         "country": country,
         "tax_id": checked_tax_id(country, data.tax_id, "input", "taxId"),
@@ -148,8 +148,8 @@ async def create_billing_account(data: NewAccount) -> BillingAccount:
         "currency": _currency(data.currency),
     }
     email = normalize_email(data.owner_email, "input", "owner", "email")
-    first = clean_name(data.owner_first_name, "firstName")
-    last = clean_name(data.owner_last_name, "lastName")
+    first = _owner_name(data.owner_first_name, "firstName")
+    last = _owner_name(data.owner_last_name, "lastName")
     now = clock.now()
     async with in_transaction():
         user = await User.get_or_none(email=email)
@@ -181,6 +181,13 @@ async def create_billing_account(data: NewAccount) -> BillingAccount:
             link=app_link("/sign-in"),
         )
     return account
+
+
+def _owner_name(value: str, field: str) -> str:
+    try:
+        return clean_name(value, field)
+    except DomainError as exc:
+        raise invalid(exc.message, "input", "owner", field) from exc
 
 
 def _currency(code: str) -> str:

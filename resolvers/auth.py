@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from models.auth import OneTimeToken, Session, TokenPurpose
 from models.users import User
+from notifications import live
 from notifications.outbox import app_link, enqueue_email
 from portal import clock
 from portal.settings import get_settings
@@ -154,6 +155,7 @@ async def authenticate(token: str) -> tuple[Session, User] | None:
 
 async def sign_out(session: Session) -> None:
     await Session.filter(id=session.id).update(revoked_at=clock.now())
+    await live.announce_session_revoked(session.id)  # open streams end at once (R-AUTH-5)
 
 
 async def session_active(session_id: int) -> bool:
@@ -175,7 +177,7 @@ async def send_confirmation(user: User, email: str) -> None:
 async def confirm_email(token: str) -> User:
     async with in_transaction():
         row = await _consume(token, {TokenPurpose.CONFIRM_EMAIL})
-        user = await User.get(id=row.user_id).select_for_update()  # type: ignore[attr-defined]
+        user: User = await User.get(id=row.user_id).select_for_update()  # type: ignore[attr-defined]
         now = clock.now()
         if row.email == user.email:
             user.email_confirmed_at = user.email_confirmed_at or now

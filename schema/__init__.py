@@ -18,19 +18,47 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema import accounts, auth, nodes, operator, support, users
-from schema.base import should_mask_error
+from schema import (
+    accounts,
+    auth,
+    billing_operator,
+    contacts,
+    invitations,
+    invoices,
+    managers,
+    nodes,
+    operator,
+    payments,
+    subscriptions,
+    support,
+    users,
+)
+from schema import gitlab as gitlab_schema
+from schema import notifications as notifications_schema
+from schema.base import RejectNulText, should_mask_error
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 3000
 MAX_BATCH = 10
 
-QUERIES: list[type] = [nodes.Query, users.Query, accounts.Query, support.Query]
-MUTATIONS: list[type] = [auth.Mutation, users.Mutation, accounts.Mutation]
-SUBSCRIPTIONS: list[type] = []
+QUERIES: list[type] = [nodes.Query, users.Query, accounts.Query, support.Query, invoices.Query]
+MUTATIONS: list[type] = [
+    auth.Mutation,
+    users.Mutation,
+    accounts.Mutation,
+    invitations.Mutation,
+    managers.Mutation,
+    contacts.Mutation,
+    notifications_schema.Mutation,
+    gitlab_schema.Mutation,
+    payments.Mutation,
+    subscriptions.Mutation,
+    invoices.Mutation,
+]
+SUBSCRIPTIONS: list[type] = [notifications_schema.Subscription]
 OPERATOR_QUERIES: list[type] = [operator.Query]
-OPERATOR_MUTATIONS: list[type] = [operator.Mutation]
+OPERATOR_MUTATIONS: list[type] = [billing_operator.Mutation, operator.Mutation]
 
 
 def limits() -> list[Callable[[], SchemaExtension]]:
@@ -39,6 +67,7 @@ def limits() -> list[Callable[[], SchemaExtension]]:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        RejectNulText,
         lambda: MaskErrors(should_mask_error=should_mask_error),
     ]
 
@@ -52,7 +81,7 @@ def build_schema() -> strawberry.Schema:
         query=merge_types("Query", tuple(QUERIES)),
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)) if SUBSCRIPTIONS else None,
-        extensions=limits(),  # type: ignore[arg-type]
+        extensions=limits(),
         config=_config(),
     )
 
@@ -61,7 +90,7 @@ def build_operator_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", tuple(OPERATOR_QUERIES)),
         mutation=merge_types("Mutation", tuple(OPERATOR_MUTATIONS)),
-        extensions=limits(),  # type: ignore[arg-type]
+        extensions=limits(),
         config=_config(),
     )
 

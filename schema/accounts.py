@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -10,15 +10,25 @@ from models.accounts import BillingContactKind as ContactKindModel
 from models.accounts import Contact as ContactModel
 from models.accounts import ContactRole
 from models.accounts import Manager as ManagerModel
+from models.invitations import InvitationStatus as InvitationStatusModel
 from models.users import User as UserModel
 from resolvers import accounts
 from resolvers.access import managed_account
 from resolvers.errors import DomainError
 from resolvers.tax import TaxTreatment as TaxTreatmentModel
+from schema.activity import ActivityConnection, activity_connection
 from schema.base import Node, UserError, global_id, payload, pk_of
+from schema.contacts import AccountPrompt, prompts_of
 from schema.context import Info
+from schema.invitations import Invitation
+from schema.invitations import account_invitations as invitations_of
 from schema.nodes import register_node
 from schema.users import User
+
+if TYPE_CHECKING:
+    from schema.invoices import InvoiceConnection, InvoiceStatus
+    from schema.payments import PaymentMethod
+    from schema.subscriptions import ProductSubscription
 
 TaxTreatment = strawberry.enum(TaxTreatmentModel, name="TaxTreatment")
 BillingContactKind = strawberry.enum(ContactKindModel, name="BillingContactKind")
@@ -134,8 +144,8 @@ class Contact:
             email=contact.email,
             phone=contact.phone,
             address=Address.from_json(contact.address),
-            _manager_id=contact.manager_id,
-        )  # type: ignore[attr-defined]
+            _manager_id=contact.manager_id,  # type: ignore[attr-defined]
+        )
 
     @strawberry.field(description="The manager this contact belongs to, if any.")
     async def manager(self, info: Info) -> BillingAccountManager | None:
@@ -177,6 +187,9 @@ class BillingAccount(Node):
 
     @strawberry.field
     async def owner(self, info: Info) -> BillingAccountManager:
+        return await self._owner(info)
+
+    async def _owner(self, info: Info) -> BillingAccountManager:
         rows = await info.context.loaders.load_many(ManagerModel, "account_id", self._model.id)
         return BillingAccountManager.from_model(next(m for m in rows if m.is_owner))
 
@@ -192,7 +205,7 @@ class BillingAccount(Node):
         role = ContactRole.SUBSCRIPTION if same else ContactRole.BILLING
         contact = await _contact(info, self._model.id, role)
         if contact is None:  # no subscription contact: fall back to the owner (R-CON-4)
-            owner = await self.owner(info)
+            owner = await self._owner(info)
             user = await owner._user(info)
             return BillingContact(
                 kind=kind,
@@ -206,6 +219,60 @@ class BillingAccount(Node):
                 ),
             )
         return BillingContact(kind=kind, contact=Contact.from_model(contact))
+
+    @strawberry.field
+    async def invitations(
+        self,
+        info: Info,
+        status: InvitationStatusModel | None = InvitationStatusModel.PENDING,
+    ) -> list[Invitation]:
+        return await invitations_of(info, self._model, status)
+
+    @strawberry.field(description="R-CON-3, R-CON-4")
+    async def prompts(self, info: Info) -> list[AccountPrompt]:
+        return await prompts_of(info, self._model)
+
+    @strawberry.field(description="Who changed what, and when; newest first.")
+    async def activity(
+        self, first: int | None = 20, after: str | None = None
+    ) -> ActivityConnection:
+        return await activity_connection(self._model.id, first, after)
+
+    @strawberry.field
+    async def payment_methods(
+        self, info: Info
+    ) -> list[Annotated[PaymentMethod, strawberry.lazy("schema.payments")]]:
+        from schema.payments import payment_methods_of
+
+        return await payment_methods_of(info, self._model.id)
+
+    @strawberry.field
+    async def default_payment_method(
+        self, info: Info
+    ) -> Annotated[PaymentMethod, strawberry.lazy("schema.payments")] | None:
+        from schema.payments import default_payment_method_of
+
+        return await default_payment_method_of(info, self._model.id)
+
+    @strawberry.field
+    async def subscriptions(
+        self, info: Info
+    ) -> list[Annotated[ProductSubscription, strawberry.lazy("schema.subscriptions")]]:
+        from schema.subscriptions import subscriptions_of
+
+        return await subscriptions_of(info, self._model.id)
+
+    @strawberry.field(description="Newest first, paged, by status (R-BILL-1).")
+    async def invoices(
+        self,
+        first: int | None = 20,
+        after: str | None = None,
+        status: Annotated[InvoiceStatus, strawberry.lazy("schema.invoices")]  # type: ignore[valid-type]
+        | None = None,
+    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices")]:
+        from schema.invoices import invoices_of
+
+        return await invoices_of(self._model.id, first, after, status)
 
 
 async def accounts_managed_by(user: UserModel) -> list[AccountModel]:

@@ -6,11 +6,13 @@ import base64
 import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, StringValueNode, Visitor, visit
+from strawberry.extensions import SchemaExtension
 
 from portal import ids
 from portal.settings import get_settings
@@ -24,6 +26,9 @@ log = logging.getLogger("portal.graphql")
 ErrorCode = strawberry.enum(errors.ErrorCode, name="ErrorCode")
 
 MAX_PAGE_SIZE = 100
+
+# The id of the request being executed: set by `Context`, written in every masked error's log line.
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
 
 
 @strawberry.type(description="Expected failure of a mutation (R-ERR-1).")
@@ -129,8 +134,49 @@ def should_mask_error(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, DomainError):
         return False
-    log.error("Unexpected error at %s", error.path, exc_info=original)
+    log.error(
+        "Unexpected error in request %s at %s: %s",
+        current_request_id.get(),
+        error.path,
+        original,
+        exc_info=original,
+    )
     return True
+
+
+class _NulFinder(Visitor):
+    found = False
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if "\x00" in node.value:
+            self.found = True
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class RejectNulText(SchemaExtension):
+    """Text with NUL characters is refused before execution: PostgreSQL cannot store it, and
+    no field needs it (R-ERR-1: a clear error, never a server error)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        finder = _NulFinder()
+        if context.graphql_document is not None:
+            visit(context.graphql_document, finder)
+        if finder.found or _has_nul(context.variables):
+            raise GraphQLError(
+                "Text must not contain NUL characters (\\u0000).",
+                extensions={"code": "INVALID"},
+            )
+        yield
 
 
 def graphiql_enabled() -> bool:

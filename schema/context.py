@@ -18,6 +18,7 @@ from tortoise.models import Model
 from models.auth import Session
 from models.users import User
 from resolvers.access import require_user
+from schema.base import current_request_id
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -82,11 +83,17 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     operator: bool = False
 
+    def __post_init__(self) -> None:
+        current_request_id.set(self.request_id)
+
     @property
     def client(self) -> str:
-        forwarded = self.request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        """The caller's address, for per-client rate limits (R-AUTH-3).
+
+        Never read from X-Forwarded-For here: any caller can send that header. Behind a proxy,
+        uvicorn puts the real address in the ASGI scope for proxies it trusts
+        (`FORWARDED_ALLOW_IPS`).
+        """
         return self.request.client.host if self.request.client else "unknown"
 
     def viewer(self, *, allow_unconfirmed: bool = False) -> User:

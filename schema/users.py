@@ -12,6 +12,8 @@ from schema.context import Info
 
 if TYPE_CHECKING:
     from schema.accounts import BillingAccount
+    from schema.invitations import Invitation
+    from schema.notifications import NotificationConnection
 
 
 @strawberry.type
@@ -59,6 +61,26 @@ class User(Node):
         if not _is_viewer(info, self._model):
             return []
         return [BillingAccount.from_model(a) for a in await accounts_managed_by(self._model)]
+
+    @strawberry.field(description="Invitations addressed to me that I can accept.")
+    async def pending_invitations(
+        self, info: Info
+    ) -> list[Annotated[Invitation, strawberry.lazy("schema.invitations")]]:
+        from schema.invitations import invitations_for
+
+        return await invitations_for(self._model) if _is_viewer(info, self._model) else []
+
+    @strawberry.field(description="My notifications, newest first (R-NOT-5).")
+    async def notifications(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        unread_only: bool | None = False,
+    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:
+        from schema.notifications import notifications_of
+
+        return await notifications_of(info, self._model, first, after, bool(unread_only))
 
 
 def _is_viewer(info: Info, user: UserModel) -> bool:

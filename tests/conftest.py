@@ -3,6 +3,7 @@ set), a GraphQL caller, factories for users, accounts and sessions, and a contro
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -206,3 +207,79 @@ def link_token(email: OutboxEmail, path: str) -> str:
     match = re.search(re.escape(path) + r"\?token=([\w\-]+)", email.text_body)
     assert match, f"no {path} link in: {email.text_body}"
     return match.group(1)
+
+
+# ---------------------------------------------------------------- a real HTTP server
+
+
+@dataclass
+class LiveServer:
+    url: str
+    mailbox: Path
+    database_url: str
+
+    def mails(self) -> list[Path]:
+        """The `.eml` files written so far, oldest first."""
+        if not self.mailbox.exists():
+            return []
+        return sorted(self.mailbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serve_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str | None = None
+) -> AsyncIterator[LiveServer]:
+    """`server.create_app` under uvicorn on a free port, in this event loop (lifespan on)."""
+    import asyncio
+
+    import uvicorn
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    import server
+
+    database_url = database_url or f"sqlite://{tmp_path}/portal.sqlite3"
+    mailbox = tmp_path / "mailbox"
+    env = {
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_MAILBOX_DIR": str(mailbox),
+        "PORTAL_OPERATOR_TOKEN": "op-token",
+        "PORTAL_SECRET_KEY": "live-secret-key",
+        "PORTAL_APP_URL": "http://app.test",
+        "PORTAL_SIGN_IN_RESPONSE_FLOOR_MS": "0",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    # Tortoise caches insert SQL per connection name: "default" may have been SQLite before.
+    EXECUTOR_CACHE.clear()
+    app = server.create_app(get_settings())
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    uv = uvicorn.Server(config)
+    task = asyncio.create_task(uv.serve())
+    try:
+        while not uv.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("uvicorn stopped before it started")
+            await asyncio.sleep(0.02)
+        yield LiveServer(url=f"http://127.0.0.1:{port}", mailbox=mailbox, database_url=database_url)
+    finally:
+        uv.should_exit = True
+        await asyncio.wait_for(task, 15)
+        EXECUTOR_CACHE.clear()
+
+
+@pytest_asyncio.fixture
+async def live_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    """The whole service over real HTTP on SQLite: operator token `op-token`, mailbox folder."""
+    async with serve_app(monkeypatch, tmp_path) as live:
+        yield live

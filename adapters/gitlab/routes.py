@@ -1,0 +1,75 @@
+"""The browser side of GitLab.com sign-in (R-AUTH-6/7): what `schema/` is for GraphQL.
+
+GET /auth/gitlab/sign-in   → 302 to the provider's consent page
+GET /auth/gitlab/callback  → 302 to the front end (PORTAL_APP_URL):
+    sign-in: /sign-in?token=<5-minute one-time code for signInWithLink>
+    link:    /profile?gitlab=linked
+    failure: /sign-in?error=<CODE>&message=…  (link: /profile?gitlab_error=<CODE>&message=…)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from adapters.gitlab import CALLBACK_PATH, provider_from_settings
+from models.auth import OAuthPurpose
+from portal.settings import get_settings
+from resolvers import gitlab
+from resolvers.errors import DomainError
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def to_app(path: str, **params: str) -> RedirectResponse:
+    url = get_settings().app_base_url + path + (f"?{urlencode(params)}" if params else "")
+    return RedirectResponse(url, status_code=302, headers=NO_STORE)
+
+
+def failed(purpose: OAuthPurpose, error: DomainError) -> RedirectResponse:
+    code = str(error.reason) if isinstance(error, gitlab.GitlabFailure) else str(error.code)
+    if purpose is OAuthPurpose.LINK:
+        return to_app("/profile", gitlab_error=code, message=error.message)
+    return to_app("/sign-in", error=code, message=error.message)
+
+
+def client_of(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+async def sign_in(request: Request) -> Response:
+    provider = provider_from_settings(get_settings())
+    try:
+        url = await gitlab.begin_sign_in(provider, client_of(request))
+    except DomainError as error:
+        return failed(OAuthPurpose.SIGN_IN, error)
+    return RedirectResponse(url, status_code=302, headers=NO_STORE)
+
+
+async def callback(request: Request) -> Response:
+    params = request.query_params
+    purpose = OAuthPurpose.SIGN_IN
+    try:
+        attempt = await gitlab.consume_state(params.get("state"))
+        purpose = attempt.purpose
+        done = await gitlab.complete(
+            attempt, provider_from_settings(get_settings()), params.get("code"), params.get("error")
+        )
+    except DomainError as error:
+        return failed(purpose, error)
+    if done.sign_in_code is None:
+        return to_app("/profile", gitlab="linked")
+    return to_app("/sign-in", token=done.sign_in_code)
+
+
+def gitlab_routes() -> list[BaseRoute]:
+    return [
+        Route("/auth/gitlab/sign-in", sign_in, methods=["GET"]),
+        Route(CALLBACK_PATH, callback, methods=["GET"]),
+    ]

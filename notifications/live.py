@@ -1,0 +1,191 @@
+"""Live delivery after commit (R-NOT-3, R-AUTH-5, R-MGR-2).
+
+    record_event (in the change's transaction)  ->  events row, published_at NULL
+    Relay (one per server process)              ->  claims unpublished events, publishes ONE
+                                                    JSON message per event on CHANNEL, marks them
+    Hub (one backend subscription per process)  ->  every local stream reads CHANNEL and keeps
+                                                    the notifications addressed to its user
+
+Messages on CHANNEL (compact JSON, `t` is the type):
+
+    {"t": "n", "a": account, "e": event, "k": kind, "ti": title, "m": message, "c": created_at,
+     "s": subscription|null, "i": invoice|null, "r": [[user_id, notification_id], ...]}
+    {"t": "s", "s": session_id}                 a session was signed out
+    {"t": "m", "u": user_id, "a": account_id}   a membership changed
+
+Publishing never blocks the change that caused it: a failed publish leaves the event
+unpublished and the relay retries it; streams also replay from the database whenever they
+may have missed something (resync, overflow), and re-check session and membership on a timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.notifications import Event, Notification
+from notifications.broadcast import Hub, HubUnavailable
+from portal import clock
+
+log = logging.getLogger("portal.live")
+
+CHANNEL = "portal.live"
+POLL_INTERVAL = 0.5
+BATCH = 100
+NUDGE_STEP = 0.01  # after a nudge, look every 10 ms ...
+NUDGE_WINDOW = 1.0  # ... for at most this long (the nudging transaction commits meanwhile)
+
+_hub: Hub | None = None
+_wakeups: set[asyncio.Event] = set()
+
+
+def attach(hub: Hub | None) -> None:
+    """Make `hub` this process's live channel (server lifespan; tests)."""
+    global _hub
+    _hub = hub
+
+
+def current_hub() -> Hub | None:
+    return _hub
+
+
+def nudge() -> None:
+    """Wake the relays of this process: an event was (or is about to be) committed."""
+    for wakeup in list(_wakeups):
+        wakeup.set()
+
+
+def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
+    return json.dumps(
+        {
+            "t": "n",
+            "a": event.account_id,  # type: ignore[attr-defined]
+            "e": event.id,
+            "k": str(event.kind),
+            "ti": event.title,
+            "m": event.message,
+            "c": event.created_at.isoformat(),
+            "s": event.subscription_id,  # type: ignore[attr-defined]
+            "i": event.invoice_id,  # type: ignore[attr-defined]
+            "r": recipients,
+        },
+        separators=(",", ":"),
+    )
+
+
+async def _announce(message: dict[str, Any]) -> None:
+    hub = _hub
+    if hub is None:
+        return
+    try:
+        await hub.publish(CHANNEL, json.dumps(message, separators=(",", ":")))
+    except HubUnavailable:
+        log.warning("Could not announce %s; streams notice on their next check", message)
+
+
+async def announce_session_revoked(session_id: int) -> None:
+    """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
+    await _announce({"t": "s", "s": session_id})
+
+
+async def announce_membership_change(user_id: int, account_id: int) -> None:
+    """Call after a manager removal committed: that user's streams re-check at once (R-MGR-2)."""
+    await _announce({"t": "m", "u": user_id, "a": account_id})
+
+
+class Relay:
+    """Publishes committed, unpublished events; one per server process."""
+
+    def __init__(self, hub: Hub, *, poll: float = POLL_INTERVAL, batch: int = BATCH) -> None:
+        self.hub = hub
+        self.poll = poll
+        self.batch = batch
+        self.wakeup = asyncio.Event()
+
+    async def run_once(self) -> int:
+        """Publish what is unpublished now; returns how many events were published.
+
+        On PostgreSQL the rows stay locked (FOR UPDATE SKIP LOCKED) from claim to mark, so
+        relays of other processes skip them; on SQLite (one process) the mark is a
+        compare-and-set. A publish failure rolls back: the events stay unpublished.
+        """
+        async with in_transaction() as conn:
+            events = await (
+                Event.filter(published_at__isnull=True)
+                .order_by("id")
+                .limit(self.batch)
+                .select_for_update(skip_locked=True)
+                .using_db(conn)
+            )
+            if not events:
+                return 0
+            rows = await (
+                Notification.filter(event_id__in=[e.id for e in events])
+                .using_db(conn)
+                .order_by("id")
+                .values_list("event_id", "user_id", "id")
+            )
+            recipients: dict[int, list[tuple[int, int]]] = {e.id: [] for e in events}
+            for event_id, user_id, notification_id in rows:
+                recipients[event_id].append((user_id, notification_id))
+            published = []
+            for event in events:
+                if recipients[event.id]:
+                    await self.hub.publish(CHANNEL, event_message(event, recipients[event.id]))
+                published.append(event.id)
+            await (
+                Event.filter(id__in=published, published_at__isnull=True)
+                .using_db(conn)
+                .update(published_at=clock.now())
+            )
+        return len(published)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        _wakeups.add(self.wakeup)
+        try:
+            while not stop.is_set():
+                await self._pass()
+                if await self._wait(stop):
+                    await self._follow_up()
+        finally:
+            _wakeups.discard(self.wakeup)
+
+    async def _follow_up(self) -> None:
+        """A nudge comes from inside the transaction, before its commit: look again every
+        NUDGE_STEP until something was published (or NUDGE_WINDOW passed)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + NUDGE_WINDOW
+        while loop.time() < until:
+            if await self._pass():
+                return
+            await asyncio.sleep(NUDGE_STEP)
+
+    async def _pass(self) -> int:
+        published = 0
+        try:
+            while (done := await self.run_once()) > 0:
+                published += done
+                if done < self.batch:
+                    break
+        except HubUnavailable:
+            log.debug("Broadcast unavailable; events stay unpublished and are retried")
+        except Exception:
+            log.exception("Live relay pass failed; retrying")
+        return published
+
+    async def _wait(self, stop: asyncio.Event) -> bool:
+        """Sleep until the poll interval passes, a nudge, or stop; True after a nudge."""
+        stopping = asyncio.ensure_future(stop.wait())
+        nudged = asyncio.ensure_future(self.wakeup.wait())
+        try:
+            await asyncio.wait({stopping, nudged}, timeout=self.poll, return_when="FIRST_COMPLETED")
+        finally:
+            stopping.cancel()
+            nudged.cancel()
+        was_nudged = self.wakeup.is_set()
+        self.wakeup.clear()
+        return was_nudged and not stop.is_set()

@@ -1,0 +1,226 @@
+"""Subscription and billing contacts, and the prompts they raise (R-CON-1..4).
+
+Prompts come from `PROMPT_SOURCES`: other domains append a source (an async function of the
+account and the viewer returning prompts) and a code to `AccountPromptCode`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
+from models.notifications import EventKind
+from models.users import User
+from notifications.events import record_event
+from portal import clock
+from resolvers.access import managed_account
+from resolvers.accounts import AddressValue, clean_address, log_activity
+from resolvers.auth import normalize_email
+from resolvers.errors import invalid
+from resolvers.managers import manager_in
+
+
+class AccountPromptCode(StrEnum):
+    UPDATE_CONTACT_NAME = "UPDATE_CONTACT_NAME"
+    CHOOSE_SUBSCRIPTION_CONTACT = "CHOOSE_SUBSCRIPTION_CONTACT"
+    DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL = "DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    code: AccountPromptCode
+    message: str
+    manager: Manager | None = None
+
+
+@dataclass(frozen=True)
+class ContactValue:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None = None
+    address: AddressValue | None = None
+
+
+def clean_contact(value: ContactValue, *field: str) -> dict[str, Any]:
+    def name(text: str, key: str) -> str:
+        cleaned = " ".join(text.split())
+        if not cleaned or len(cleaned) > 100:
+            raise invalid("A name needs 1 to 100 characters.", *field, key)
+        return cleaned
+
+    phone = " ".join((value.phone or "").split()) or None
+    if phone is not None and len(phone) > 40:
+        raise invalid("A phone number has at most 40 characters.", *field, "phone")
+    return {
+        "first_name": name(value.first_name, "firstName"),
+        "last_name": name(value.last_name, "lastName"),
+        "email": normalize_email(value.email, *field, "email"),
+        "phone": phone,
+        "address": clean_address(value.address, *field, "address") if value.address else None,
+    }
+
+
+def _from_manager(manager: Manager) -> dict[str, Any]:
+    user = manager.user
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "phone": None,
+        "address": None,
+    }
+
+
+async def _put(account: BillingAccount, role: ContactRole, values: dict[str, Any]) -> None:
+    await Contact.filter(account_id=account.id, role=role).delete()
+    await Contact.create(account=account, role=role, created_at=clock.now(), **values)
+
+
+async def set_subscription_contact(
+    actor: User, account_id: int, manager_id: int, details: ContactValue | None = None
+) -> BillingAccount:
+    """R-CON-1: chosen from the managers; its details can then be edited."""
+    account = await managed_account(actor, account_id)
+    manager = await manager_in(account.id, manager_id)
+    values = clean_contact(details, "contactDetails") if details else _from_manager(manager)
+    async with in_transaction():
+        await _put(
+            account, ContactRole.SUBSCRIPTION, {**values, "manager": manager, "user": manager.user}
+        )
+        await _changed(account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
+    return account
+
+
+async def set_billing_contact(
+    actor: User,
+    account_id: int,
+    *,
+    same_as_subscription_contact: bool | None = None,
+    manager_id: int | None = None,
+    custom: ContactValue | None = None,
+    details: ContactValue | None = None,
+) -> BillingAccount:
+    """R-CON-2: exactly one of the subscription contact, another manager, or a custom contact."""
+    account = await managed_account(actor, account_id)
+    chosen = [same_as_subscription_contact is True, manager_id is not None, custom is not None]
+    if sum(chosen) != 1:
+        raise invalid(
+            "Choose exactly one of sameAsSubscriptionContact, managerId or customContact.",
+            "input",
+        )
+    if details is not None and manager_id is None:
+        raise invalid("contactDetails only go with managerId.", "input", "contactDetails")
+    values: dict[str, Any] | None = None
+    if manager_id is not None:
+        manager = await manager_in(account.id, manager_id, "input", "managerId")
+        edited = clean_contact(details, "input", "contactDetails") if details else None
+        values = {**(edited or _from_manager(manager)), "manager": manager, "user": manager.user}
+        kind = BillingContactKind.BILLING_ACCOUNT_MANAGER
+    elif custom is not None:
+        values = clean_contact(custom, "input", "customContact")
+        kind = BillingContactKind.CUSTOM
+    else:
+        kind = BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
+    async with in_transaction():
+        if values is None:
+            await Contact.filter(account_id=account.id, role=ContactRole.BILLING).delete()
+        else:
+            await _put(account, ContactRole.BILLING, values)
+        account.billing_contact_kind = kind
+        await account.save(update_fields=["billing_contact_kind"])
+        await _changed(account, actor, EventKind.BILLING_CONTACT_CHANGED, values)
+    return account
+
+
+async def _changed(
+    account: BillingAccount, actor: User, kind: EventKind, values: dict[str, Any] | None
+) -> None:
+    role = "subscription" if kind is EventKind.SUBSCRIPTION_CONTACT_CHANGED else "billing"
+    who = (
+        f"{values['first_name']} {values['last_name']} <{values['email']}>"
+        if values
+        else "the subscription contact"
+    )
+    summary = f"The {role} contact is now {who}."
+    await record_event(account, kind, f"{role.capitalize()} contact changed", summary)
+    await log_activity(account.id, actor, f"{role}_contact_changed", summary)
+
+
+# ---------------------------------------------------------------- prompts (R-CON-3, R-CON-4)
+
+PromptSource = Callable[[BillingAccount, User], Awaitable[list[Prompt]]]
+
+
+async def choose_subscription_contact(account: BillingAccount, viewer: User) -> list[Prompt]:
+    if await Contact.exists(account_id=account.id, role=ContactRole.SUBSCRIPTION):
+        return []
+    return [
+        Prompt(
+            AccountPromptCode.CHOOSE_SUBSCRIPTION_CONTACT,
+            "This account has no subscription contact. Choose one of its managers; until then "
+            "notifications go to the billing contact.",
+        )
+    ]
+
+
+async def contact_names_differ(account: BillingAccount, viewer: User) -> list[Prompt]:
+    managers = await Manager.filter(account_id=account.id).select_related("user").order_by("id")
+    contacts = await Contact.filter(account_id=account.id)
+    prompts = []
+    for manager in managers:
+        user = manager.user
+        linked = [
+            c
+            for c in contacts
+            if c.manager_id == manager.id or c.email.lower() == user.email  # type: ignore[attr-defined]
+        ]
+        differing = [
+            c for c in linked if (c.first_name, c.last_name) != (user.first_name, user.last_name)
+        ]
+        if differing:
+            prompts.append(_name_prompt(manager, differing[0], viewer))
+    return prompts
+
+
+def _name_prompt(manager: Manager, contact: Contact, viewer: User) -> Prompt:
+    shown = f"{contact.first_name} {contact.last_name}".strip()
+    if manager.user.id == viewer.id:
+        message = (
+            f"Your contact details on this account use the name {shown}, which differs from "
+            "your profile. Update your profile so invoices and emails show the right name."
+        )
+    else:
+        name = manager.user.full_name or manager.user.email
+        message = (
+            f"The contact details of {name} use the name {shown}, which differs from their "
+            "profile. Ask them to update their profile."
+        )
+    return Prompt(AccountPromptCode.UPDATE_CONTACT_NAME, message, manager)
+
+
+async def default_card_expires(account: BillingAccount, viewer: User) -> list[Prompt]:
+    from resolvers.payments import default_card_expiry_message  # payments imports this module
+
+    message = await default_card_expiry_message(account.id)
+    code = AccountPromptCode.DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL
+    return [Prompt(code, message)] if message else []
+
+
+PROMPT_SOURCES: list[PromptSource] = [
+    choose_subscription_contact,
+    contact_names_differ,
+    default_card_expires,
+]
+
+
+async def account_prompts(account: BillingAccount, viewer: User) -> list[Prompt]:
+    prompts: list[Prompt] = []
+    for source in PROMPT_SOURCES:
+        prompts.extend(await source(account, viewer))
+    return prompts

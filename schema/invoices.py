@@ -1,0 +1,213 @@
+"""Invoices and paying them (R-BILL-1..5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from models.invoices import Invoice as InvoiceModel
+from models.invoices import InvoiceLine as LineModel
+from models.invoices import InvoiceStatus as InvoiceStatusModel
+from models.payments import Payment as PaymentModel
+from models.payments import PaymentStatus as PaymentStatusModel
+from models.subscriptions import Subscription as SubscriptionModel
+from portal.settings import get_settings
+from resolvers import invoices, payments
+from resolvers.access import managed_account_ids
+from resolvers.errors import DomainError
+from resolvers.tax import format_rate_percent
+from schema.accounts import TaxTreatment
+from schema.base import (
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    decode_cursor,
+    encode_cursor,
+    global_id,
+    page_size,
+    payload,
+    pk_of,
+)
+from schema.context import Info
+from schema.nodes import register_node
+from schema.payments import Payment
+from schema.subscriptions import ProductSubscription
+
+InvoiceStatus = strawberry.enum(InvoiceStatusModel, name="InvoiceStatus")
+
+
+@strawberry.type
+class InvoiceLine:
+    description: str
+    quantity: int
+    unit_price: Money
+    amount: Money
+
+    @classmethod
+    def from_model(cls, line: LineModel, currency: str) -> InvoiceLine:
+        return cls(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=Money.of(line.unit_price_minor, currency),
+            amount=Money.of(line.amount_minor, currency),
+        )
+
+
+@strawberry.type
+class Invoice(Node):
+    _model: strawberry.Private[InvoiceModel]
+    number: str
+    status: InvoiceStatus  # type: ignore[valid-type]
+    issued_at: datetime
+    due_date: date
+    subtotal: Money
+    tax: Money
+    tax_treatment: TaxTreatment  # type: ignore[valid-type]
+    tax_rate_percent: str | None = strawberry.field(description='e.g. "19.00"')
+    tax_note: str | None = strawberry.field(description="e.g. the reverse charge note")
+    total: Money
+    amount_due: Money
+
+    @classmethod
+    def from_model(cls, row: InvoiceModel) -> Invoice:
+        currency = row.currency
+        rate = row.tax_rate_percent
+        return cls(
+            id=global_id("Invoice", row.id),
+            _model=row,
+            number=row.number,
+            status=row.status,
+            issued_at=row.issued_at,
+            due_date=row.due_date,
+            subtotal=Money.of(row.subtotal_minor, currency),
+            tax=Money.of(row.tax_minor, currency),
+            tax_treatment=row.tax_treatment,
+            tax_rate_percent=format_rate_percent(rate) if rate is not None else None,
+            tax_note=row.tax_note,
+            total=Money.of(row.total_minor, currency),
+            amount_due=Money.of(invoices.amount_due(row), currency),
+        )
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[InvoiceLine]:
+        rows = await info.context.loaders.load_many(
+            LineModel, "invoice_id", self._model.id, order_by=("position", "id")
+        )
+        return [InvoiceLine.from_model(row, self._model.currency) for row in rows]
+
+    @strawberry.field
+    async def payments(self, info: Info) -> list[Payment]:
+        rows = await info.context.loaders.load_many(PaymentModel, "invoice_id", self._model.id)
+        return [Payment.from_model(p) for p in rows if p.status is not PaymentStatusModel.PENDING]
+
+    @strawberry.field(description="GET it with the same bearer token (R-BILL-2).")
+    def pdf_url(self) -> str:
+        return f"{get_settings().public_url.rstrip('/')}/invoices/{self.id}.pdf"
+
+    @strawberry.field
+    async def subscription(self, info: Info) -> ProductSubscription | None:
+        pk = self._model.subscription_id  # type: ignore[attr-defined]
+        row = await info.context.loaders.load_model(SubscriptionModel, pk) if pk else None
+        return ProductSubscription.from_model(row) if row else None
+
+
+@strawberry.type
+class InvoiceEdge:
+    cursor: str
+    node: Invoice
+
+
+@strawberry.type
+class InvoiceConnection:
+    edges: list[InvoiceEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+async def invoices_of(
+    account_id: int, first: int | None, after: str | None, status: InvoiceStatusModel | None
+) -> InvoiceConnection:
+    """Newest first, `first` at a time after a signed cursor (R-BILL-1)."""
+    size = page_size(first)
+    query = InvoiceModel.filter(account_id=account_id)
+    if status is not None:
+        query = query.filter(status=status)
+    total = await query.count()
+    if after:
+        value = decode_cursor(after)
+        query = query.filter(id__lt=int(value)) if value.isdigit() else query.filter(id__lt=0)
+    rows = await query.order_by("-id").limit(size + 1)
+    edges = [InvoiceEdge(cursor=encode_cursor(str(r.id)), node=Invoice.from_model(r)) for r in rows]
+    page = edges[:size]
+    return InvoiceConnection(
+        edges=page,
+        page_info=PageInfo(
+            has_next_page=len(edges) > size, end_cursor=page[-1].cursor if page else None
+        ),
+        total_count=total,
+    )
+
+
+async def resolve_invoice(info: Info, pk: int) -> Invoice | None:
+    row = await InvoiceModel.get_or_none(id=pk)
+    if row is None:
+        return None
+    if not info.context.operator:
+        user = info.context.user
+        if user is None or row.account_id not in await managed_account_ids(user):  # type: ignore[attr-defined]
+            return None
+    return Invoice.from_model(row)
+
+
+register_node("Invoice", resolve_invoice)
+
+
+@strawberry.input
+class PayInvoiceInput:
+    invoice_id: strawberry.ID
+    idempotency_key: str
+    payment_method_id: strawberry.ID | None = None
+    payment_token: str | None = None
+
+
+@strawberry.type
+class PayInvoicePayload:
+    payment: Payment | None = None
+    invoice: Invoice | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Null for an invoice of an account you do not manage.")
+    async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
+        try:
+            pk = pk_of(id, "Invoice")
+        except DomainError:
+            return None
+        return await resolve_invoice(info, pk)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Pay once per idempotency key (R-BILL-3, R-BILL-4).")
+    @payload(PayInvoicePayload)
+    async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
+        method = input.payment_method_id
+        outcome = await payments.pay_invoice(
+            info.context.viewer(),
+            pk_of(input.invoice_id, "Invoice", "input", "invoiceId"),
+            idempotency_key=input.idempotency_key,
+            payment_method_id=pk_of(method, "PaymentMethod", "input", "paymentMethodId")
+            if method
+            else None,
+            payment_token=input.payment_token,
+        )
+        failure = payments.failure_error(outcome.payment)
+        return PayInvoicePayload(
+            payment=Payment.from_model(outcome.payment),
+            invoice=Invoice.from_model(outcome.invoice),
+            user_errors=[UserError.from_error(failure)] if failure else [],
+        )

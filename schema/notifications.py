@@ -1,0 +1,194 @@
+"""Notifications: the feed (`me.notifications`), read state, and the live stream (R-NOT-2/5)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.accounts import BillingAccount as AccountModel
+from models.invoices import Invoice as InvoiceModel
+from models.notifications import EventKind
+from models.subscriptions import Subscription as SubscriptionModel
+from models.users import User as UserModel
+from resolvers import notifications
+from resolvers.errors import DomainError
+from resolvers.notifications import NotificationItem
+from schema.accounts import BillingAccount
+from schema.base import (
+    Node,
+    PageInfo,
+    UserError,
+    decode_cursor,
+    encode_cursor,
+    global_id,
+    page_size,
+    payload,
+    pk_of,
+    query_error,
+    raise_as_graphql,
+)
+from schema.context import Info, Loaders
+from schema.nodes import register_node
+
+if TYPE_CHECKING:
+    from schema.invoices import Invoice
+    from schema.subscriptions import ProductSubscription
+
+NotificationEvent = strawberry.enum(EventKind, name="NotificationEvent")
+
+
+@strawberry.type
+class Notification(Node):
+    _item: strawberry.Private[NotificationItem]
+    event: NotificationEvent  # type: ignore[valid-type]
+    title: str
+    message: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @classmethod
+    def from_item(cls, item: NotificationItem) -> Notification:
+        return cls(
+            id=global_id("Notification", item.id),
+            _item=item,
+            event=item.kind,
+            title=item.title,
+            message=item.message,
+            created_at=item.created_at,
+            read_at=item.read_at,
+        )
+
+    @strawberry.field
+    async def billing_account(self, info: Info) -> BillingAccount | None:
+        account = await info.context.loaders.load_model(AccountModel, self._item.account_id)
+        return BillingAccount.from_model(account) if account else None
+
+    @strawberry.field
+    async def subscription(
+        self, info: Info
+    ) -> Annotated[ProductSubscription, strawberry.lazy("schema.subscriptions")] | None:
+        from schema.subscriptions import ProductSubscription
+
+        if self._item.subscription_id is None:
+            return None
+        row = await info.context.loaders.load_model(SubscriptionModel, self._item.subscription_id)
+        return ProductSubscription.from_model(row) if row else None
+
+    @strawberry.field
+    async def invoice(
+        self, info: Info
+    ) -> Annotated[Invoice, strawberry.lazy("schema.invoices")] | None:
+        from schema.invoices import Invoice
+
+        if self._item.invoice_id is None:
+            return None
+        row = await info.context.loaders.load_model(InvoiceModel, self._item.invoice_id)
+        return Invoice.from_model(row) if row else None
+
+
+@strawberry.type
+class NotificationEdge:
+    cursor: str
+    node: Notification
+
+
+@strawberry.type
+class NotificationConnection:
+    edges: list[NotificationEdge]
+    page_info: PageInfo
+    unread_count: int
+
+
+async def notifications_of(
+    info: Info, user: UserModel, first: int | None, after: str | None, unread_only: bool
+) -> NotificationConnection:
+    """`User.notifications`: the viewer's own feed, newest first."""
+
+    async def run() -> NotificationConnection:
+        viewer = info.context.viewer()
+        size = page_size(first)
+        before = int(decode_cursor(after)) if after else None
+        page = await notifications.feed(viewer, size, before, unread_only)
+        edges = [
+            NotificationEdge(cursor=encode_cursor(str(i.id)), node=Notification.from_item(i))
+            for i in page.items
+        ]
+        end = edges[-1].cursor if edges else None
+        return NotificationConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
+            unread_count=page.unread_count,
+        )
+
+    if info.context.user is None or info.context.user.id != user.id:
+        return NotificationConnection(
+            edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), unread_count=0
+        )
+    result: NotificationConnection = await raise_as_graphql(run)
+    return result
+
+
+async def resolve_notification(info: Info, pk: int) -> Notification | None:
+    if info.context.user is None:
+        return None
+    item = await notifications.notification_for(info.context.user, pk)
+    return Notification.from_item(item) if item else None
+
+
+register_node("Notification", resolve_notification)
+
+
+@strawberry.type
+class MarkNotificationsReadPayload:
+    unread_count: int = 0
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Mark the given notifications, or all, as read (R-NOT-5).")
+    @payload(MarkNotificationsReadPayload)
+    async def mark_notifications_read(
+        self, info: Info, ids: list[strawberry.ID] | None = None, all: bool | None = False
+    ) -> MarkNotificationsReadPayload:
+        viewer = info.context.viewer()
+        pks = [pk_of(i, "Notification", "ids") for i in ids or []]
+        count = await notifications.mark_read(viewer, pks, bool(all))
+        return MarkNotificationsReadPayload(unread_count=count)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Live events for the signed-in user (R-NOT-2, R-NOT-5). "
+        "Ends when the session is revoked."
+    )
+    async def notifications(
+        self,
+        info: Info,
+        billing_account_id: strawberry.ID | None = None,
+        after: strawberry.ID | None = None,
+    ) -> AsyncGenerator[Notification, None]:
+        try:
+            viewer = info.context.viewer()
+            session = info.context.session
+            assert session is not None
+            account = pk_of(billing_account_id, "BillingAccount") if billing_account_id else None
+            resume = pk_of(after, "Notification", "after") if after else None
+        except DomainError as error:
+            raise query_error(error) from error
+        async with contextlib.aclosing(
+            notifications.stream(viewer, session.id, account, resume)
+        ) as items:
+            try:
+                item = await anext(items, None)
+            except DomainError as error:
+                raise query_error(error) from error
+            while item is not None:
+                info.context.loaders = Loaders()  # nothing cached across events
+                yield Notification.from_item(item)
+                item = await anext(items, None)

@@ -1,0 +1,75 @@
+"""Shared factories for the billing tests: a fresh sandbox gateway, subscriptions, invoices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from adapters.payments import SandboxGateway
+from adapters.payments.current import set_gateway
+from models.accounts import BillingAccount
+from models.invoices import Invoice
+from models.payments import PaymentMethod
+from models.subscriptions import Deployment, SalesChannel, Subscription
+from portal import clock
+from resolvers.invoices import LineValue, issue_invoice
+from resolvers.subscriptions import NewSubscription, create_subscription
+from schema.base import global_id
+
+
+@pytest.fixture
+def gateway() -> Iterator[SandboxGateway]:
+    sandbox = SandboxGateway(clock=clock.today)
+    set_gateway(sandbox)
+    yield sandbox
+    set_gateway(None)
+
+
+async def make_subscription(
+    account: BillingAccount,
+    *,
+    seats: int = 10,
+    unit_price_minor: int = 34_800,
+    start: date = date(2026, 1, 1),
+    end: date = date(2027, 1, 1),
+    deployment: Deployment = Deployment.GITLAB_COM,
+    reseller: str | None = None,
+    auto_renew: bool = True,
+    issue: bool = True,
+) -> Subscription:
+    subscription, _ = await create_subscription(
+        NewSubscription(
+            account_id=account.id,
+            plan="Premium",
+            deployment=deployment,
+            seats=seats,
+            unit_price_minor=unit_price_minor,
+            start_date=start,
+            end_date=end,
+            auto_renew=auto_renew,
+            channel=SalesChannel.RESELLER if reseller else SalesChannel.DIRECT,
+            reseller_name=reseller,
+            issue_invoice=issue,
+        )
+    )
+    return subscription
+
+
+async def make_invoice(
+    account: BillingAccount, amount_minor: int = 10_000, quantity: int = 1
+) -> Invoice:
+    return await issue_invoice(account, [LineValue("Premium seats", quantity, amount_minor)])
+
+
+async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentMethod:
+    from models.users import User
+    from resolvers.payments import add_payment_method
+
+    owner = await User.get(managers__account_id=account.id, managers__is_owner=True)
+    return await add_payment_method(owner, account.id, token)
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(global_id(type_name, pk))

@@ -1,0 +1,144 @@
+"""No N+1 (STYLE.md, R-ERR-3): the dashboard query runs a number of SQL statements that does not
+grow with the number of invoices, lines, payments, cards or subscriptions shown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from models.accounts import BillingAccount
+from models.invoices import Invoice, InvoiceLine, InvoiceStatus
+from models.payments import Payment, PaymentMethod, PaymentStatus
+from portal import clock
+from tests.billing_support import gid, make_subscription
+from tests.conftest import Result, Viewer, gql, make_account, owner_of
+
+DASHBOARD = """
+query($a: ID!, $first: Int!) {
+  billingAccount(id: $a) {
+    company { name taxTreatment }
+    managers { firstName lastName email isOwner }
+    paymentMethods { id brand last4 isDefault isExpired }
+    defaultPaymentMethod { id }
+    subscriptions { id name plan seats endDate autoRenew canDownloadLicense }
+    invoices(first: $first) {
+      totalCount
+      edges {
+        node {
+          id number status total { amount } amountDue { amount } pdfUrl
+          lines { description quantity amount { amount } }
+          payments { status amount { amount } paymentMethod { last4 } }
+          subscription { name }
+        }
+      }
+    }
+  }
+}"""
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def counting_statements() -> Iterator[_Counter]:
+    """Counts what Tortoise sends to the database (it logs every statement at DEBUG)."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter, level = _Counter(), logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+
+
+async def seed_invoices(account: BillingAccount, count: int, subscription_id: int) -> None:
+    """`count` invoices, each with two lines and a succeeded and a failed payment."""
+    card = await PaymentMethod.create(
+        account=account,
+        gateway_ref="card_x_visa",
+        brand="VISA",
+        last4="4242",
+        exp_month=12,
+        exp_year=clock.today().year + 3,
+        is_default=True,
+        created_at=clock.now(),
+    )
+    now = clock.now()
+    for index in range(count):
+        invoice = await Invoice.create(
+            account=account,
+            subscription_id=subscription_id,
+            number=f"2026-9{index:05d}",
+            status=InvoiceStatus.PAID,
+            issued_at=now + timedelta(seconds=index),
+            due_date=now.date(),
+            currency="USD",
+            subtotal_minor=2_000,
+            tax_minor=0,
+            total_minor=2_000,
+            amount_paid_minor=2_000,
+            tax_treatment="NOT_APPLICABLE",
+            buyer={"company_name": account.company_name, "country": "US"},
+        )
+        await InvoiceLine.bulk_create(
+            [
+                InvoiceLine(
+                    invoice=invoice,
+                    position=p,
+                    description=f"Line {p}",
+                    quantity=1,
+                    unit_price_minor=1_000,
+                    amount_minor=1_000,
+                )
+                for p in range(2)
+            ]
+        )
+        for status, key in ((PaymentStatus.FAILED, "a"), (PaymentStatus.SUCCEEDED, "b")):
+            await Payment.create(
+                account=account,
+                invoice=invoice,
+                payment_method=card,
+                status=status,
+                amount_minor=2_000,
+                currency="USD",
+                idempotency_key=f"{index}-{key}",
+                created_at=now,
+            )
+
+
+async def _dashboard(viewer: Viewer, account: BillingAccount, first: int) -> tuple[Result, int]:
+    with counting_statements() as counter:
+        result = await gql(
+            DASHBOARD, {"a": gid("BillingAccount", account.id), "first": first}, as_=viewer
+        )
+    return result, counter.count
+
+
+async def test_dashboard_statement_count_does_not_grow_with_invoices(db: None) -> None:
+    """No N+1: first: 1 and first: 100 run the same number of SQL statements."""
+    account = await make_account(country="US")
+    subscription = await make_subscription(account, issue=False)
+    await make_subscription(account, issue=False)
+    await seed_invoices(account, 100, subscription.id)
+    owner = await owner_of(account)
+
+    one, one_count = await _dashboard(owner, account, 1)
+    hundred, hundred_count = await _dashboard(owner, account, 100)
+
+    edges = hundred["billingAccount"]["invoices"]["edges"]
+    assert len(one["billingAccount"]["invoices"]["edges"]) == 1
+    assert len(edges) == 100
+    assert all(len(e["node"]["lines"]) == 2 and len(e["node"]["payments"]) == 2 for e in edges)
+    assert edges[0]["node"]["payments"][0]["paymentMethod"]["last4"] == "4242"
+    assert hundred_count == one_count
+    assert hundred_count < 25

@@ -1,0 +1,93 @@
+"""Demo data (`PORTAL_DEMO=true`): seeding is idempotent and prints a sign-in link that works."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.payments.current import set_gateway
+from models.accounts import BillingAccount, Manager
+from models.users import User
+from portal.demo import DEMO_COMPANY, DEMO_EMAIL, seed_demo
+from tests.conftest import Viewer, gql
+
+pytestmark = pytest.mark.usefixtures("db", "fresh_gateway")
+
+
+@pytest.fixture
+def fresh_gateway() -> Iterator[None]:
+    """The sandbox gateway keeps charges per process: start each test with a new one."""
+    set_gateway(None)
+    yield
+    set_gateway(None)
+
+
+SIGN_IN = """
+mutation($token: String!) {
+  signInWithLink(token: $token) { session { token } userErrors { code message } }
+}"""
+ME = """
+query {
+  me {
+    email emailConfirmed
+    billingAccounts {
+      company { name country taxId taxTreatment address { city } }
+      managers { email }
+    }
+  }
+}"""
+
+
+async def test_seed_demo_is_idempotent_and_its_link_signs_in(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seeding twice makes one demo account; each run prints a fresh link that signs in."""
+    with caplog.at_level(logging.WARNING, logger="portal.demo"):
+        first = await seed_demo()
+        second = await seed_demo()
+    assert first != second
+    assert first.startswith("http://app.test/sign-in?token=")
+    assert first in caplog.text and second in capsys.readouterr().out
+    assert await BillingAccount.filter(company_name=DEMO_COMPANY).count() == 1
+    assert await User.filter(email=DEMO_EMAIL).count() == 1
+    assert await Manager.filter(user__email=DEMO_EMAIL, is_owner=True).count() == 1
+    assert "Demo data" not in caplog.text, "a demo extra failed"
+
+    token = second.split("token=", 1)[1]
+    signed = (await gql(SIGN_IN, {"token": token}))["signInWithLink"]
+    assert signed["userErrors"] == []
+    owner = await User.get(email=DEMO_EMAIL)
+    me = (await gql(ME, as_=Viewer(owner, signed["session"]["token"])))["me"]
+    assert me["email"] == DEMO_EMAIL and me["emailConfirmed"] is True
+    [account] = me["billingAccounts"]
+    assert account["company"] == {
+        "name": DEMO_COMPANY,
+        "country": "DE",
+        "taxId": "DE136695976",
+        "taxTreatment": "REVERSE_CHARGE",
+        "address": {"city": "Berlin"},
+    }
+    assert {m["email"] for m in account["managers"]} == {DEMO_EMAIL, "grace@example.com"}
+
+
+async def test_demo_has_something_of_every_feature() -> None:
+    """The demo shows managers, an invitation, a custom billing contact, subscriptions (one via
+    a reseller), invoices open/paid/void and cards."""
+    from models.accounts import BillingContactKind
+    from models.invitations import Invitation
+    from models.invoices import Invoice
+    from models.payments import PaymentMethod
+    from models.subscriptions import SalesChannel, Subscription
+
+    await seed_demo()
+    account = await BillingAccount.get(company_name=DEMO_COMPANY)
+    assert await Manager.filter(account=account).count() == 2
+    assert await Invitation.filter(account=account).count() == 1
+    assert account.billing_contact_kind is not BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
+    channels = sorted(s.channel for s in await Subscription.filter(account=account))
+    assert channels == [SalesChannel.DIRECT, SalesChannel.RESELLER]
+    statuses = {i.status.value for i in await Invoice.filter(account=account)}
+    assert statuses == {"OPEN", "PAID", "VOID"}
+    assert await PaymentMethod.filter(account=account).count() == 2

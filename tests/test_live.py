@@ -1,0 +1,296 @@
+"""Live notifications: relay after commit, the stream, resume, revocation (R-NOT-2, R-NOT-3,
+R-NOT-5, R-AUTH-5, R-MGR-2). In one process with the in-memory broadcast; several processes
+over Redis are in test_two_instances.py."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from tortoise.transactions import in_transaction
+
+from models.accounts import BillingAccount, Manager
+from models.auth import Session
+from models.notifications import Event, EventKind, Notification
+from notifications import live
+from notifications.broadcast import Event as HubEvent
+from notifications.broadcast import Hub, HubUnavailable
+from notifications.events import record_event
+from portal import clock, ids
+from resolvers.auth import authenticate
+from schema import schema
+from schema.context import Context
+from tests.conftest import Viewer, fake_request, gql, make_account, make_user, owner_of, sign_in
+
+STREAM = """
+subscription Stream($account: ID, $after: ID) {
+  notifications(billingAccountId: $account, after: $after) {
+    id event title message billingAccount { id }
+  }
+}
+"""
+SIGN_OUT = "mutation { signOut { userErrors { code } } }"
+
+
+@pytest_asyncio.fixture
+async def hub(db: None) -> AsyncIterator[Hub]:
+    """The process's live channel and its relay, as the server lifespan starts them."""
+    channel = Hub("memory://")
+    await channel.start()
+    live.attach(channel)
+    stop = asyncio.Event()
+    relay = asyncio.create_task(live.Relay(channel, poll=0.2).run_forever(stop))
+    yield channel
+    stop.set()
+    await relay
+    live.attach(None)
+    await channel.stop()
+
+
+class Stream:
+    """An open `notifications` subscription read by a background task."""
+
+    def __init__(self, results: AsyncIterator[Any]) -> None:
+        self.results = results
+        self.received: asyncio.Queue[Any] = asyncio.Queue()
+        self.ended = asyncio.Event()
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            async for result in self.results:
+                await self.received.put(result)
+        finally:
+            self.ended.set()
+
+    async def next(self, timeout: float = 3.0) -> dict[str, Any]:
+        result = await asyncio.wait_for(self.received.get(), timeout)
+        assert result.errors is None, result.errors
+        return dict(result.data["notifications"])
+
+    async def close(self) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def context_of(viewer: Viewer) -> Context:
+    context = Context(request=fake_request(viewer.token), response=None)
+    found = await authenticate(viewer.token)
+    assert found is not None
+    context.session, context.user = found
+    return context
+
+
+async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
+    """Subscribe and wait until the stream listens on the live channel."""
+    before = len(hub._channels.get(live.CHANNEL, ()))
+    results = await schema.subscribe(
+        STREAM, variable_values=variables, context_value=await context_of(viewer)
+    )
+    stream = Stream(results)
+    await until(lambda: len(hub._channels.get(live.CHANNEL, ())) > before or stream.ended.is_set())
+    return stream
+
+
+async def happen(account: BillingAccount, title: str = "Invoice issued") -> Event:
+    async with in_transaction():
+        return await record_event(account, EventKind.INVOICE_ISSUED, title, f"{title}: details")
+
+
+def pk(global_id: str) -> int:
+    return ids.decode_as(global_id, "Notification")
+
+
+async def test_r_not_3_an_event_reaches_an_open_stream_after_commit(hub: Hub) -> None:
+    """Given an open stream, when an event is committed, then it arrives promptly."""
+    account = await make_account()
+    owner = await owner_of(account)
+    stream = await open_stream(hub, owner)
+    started = time.monotonic()
+    event = await happen(account, "Invoice INV-1 issued")
+    got = await stream.next()
+    assert got["title"] == "Invoice INV-1 issued"
+    assert got["event"] == "INVOICE_ISSUED"
+    assert got["billingAccount"]["id"] == ids.encode("BillingAccount", account.id)
+    assert time.monotonic() - started < 1.0
+    assert (await Event.get(id=event.id)).published_at is not None
+    await stream.close()
+
+
+async def test_r_not_2_a_stream_gets_only_its_users_notifications(hub: Hub) -> None:
+    """Given streams of two users of different accounts, an event of one account reaches only
+    that account's recipient."""
+    acme = await make_account("olga@acme.example", "Acme")
+    other = await make_account("oscar@other.example", "Other")
+    acme_stream = await open_stream(hub, await owner_of(acme))
+    other_stream = await open_stream(hub, await owner_of(other))
+    await happen(acme, "For Acme")
+    assert (await acme_stream.next())["title"] == "For Acme"
+    await happen(other, "For Other")
+    assert (await other_stream.next())["title"] == "For Other"
+    assert acme_stream.received.empty()
+    await acme_stream.close()
+    await other_stream.close()
+
+
+async def test_r_not_2_filter_by_account_and_not_found_for_another(hub: Hub) -> None:
+    """Given a user managing one account, streaming another account's id is NOT_FOUND."""
+    acme = await make_account("olga@acme.example", "Acme")
+    other = await make_account("oscar@other.example", "Other")
+    owner = await owner_of(acme)
+    stream = await open_stream(hub, owner, account=ids.encode("BillingAccount", other.id))
+    result = await asyncio.wait_for(stream.received.get(), 3)
+    assert result.errors and result.errors[0].extensions["code"] == "NOT_FOUND"
+    await stream.close()
+    mine = await open_stream(hub, owner, account=ids.encode("BillingAccount", acme.id))
+    await happen(acme, "Mine")
+    assert (await mine.next())["title"] == "Mine"
+    await mine.close()
+
+
+async def test_r_not_5_resume_replays_then_continues_live_without_gap_or_duplicate(
+    hub: Hub,
+) -> None:
+    """Given three notifications, when a stream resumes after the first, then it gets the second
+    and third from the database and then the fourth live: each once, in order."""
+    account = await make_account()
+    owner = await owner_of(account)
+    for n in range(3):
+        await happen(account, f"Event {n}")
+    first = await Notification.filter(user_id=owner.user.id).order_by("id").first()
+    assert first is not None
+    stream = await open_stream(hub, owner, after=ids.encode("Notification", first.id))
+    await happen(account, "Event 3")
+    titles = [(await stream.next())["title"] for _ in range(3)]
+    assert titles == ["Event 1", "Event 2", "Event 3"]
+    await asyncio.sleep(0.3)  # a duplicate at the seam would have arrived by now
+    assert stream.received.empty()
+    await stream.close()
+
+
+async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hub: Hub) -> None:
+    """Given events the channel never carried (published while the backend was down), when the
+    hub tells subscribers to resync, then the stream replays them from the database."""
+    account = await make_account()
+    owner = await owner_of(account)
+    stream = await open_stream(hub, owner)
+    async with in_transaction():
+        lost = await record_event(account, EventKind.PAYMENT_FAILED, "Lost", "Never published")
+        await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
+    await asyncio.sleep(0.3)
+    assert stream.received.empty()
+    hub._fan_out(HubEvent(channel=live.CHANNEL, message="", kind="resync"))
+    assert (await stream.next())["title"] == "Lost"
+    await stream.close()
+
+
+async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: None) -> None:
+    """Given a hub with tiny queues, when many events arrive at once, then the stream still
+    delivers each exactly once (it replays from the database after the overflow)."""
+    channel = Hub("memory://", queue_size=1)
+    await channel.start()
+    live.attach(channel)
+    try:
+        account = await make_account()
+        owner = await owner_of(account)
+        stream = await open_stream(channel, owner)
+        relay = live.Relay(channel)
+        for n in range(30):
+            await happen(account, f"Burst {n}")
+        await relay.run_once()
+        titles = [(await stream.next())["title"] for _ in range(30)]
+        assert titles == [f"Burst {n}" for n in range(30)]
+        await asyncio.sleep(0.3)
+        assert stream.received.empty()
+        await stream.close()
+    finally:
+        live.attach(None)
+        await channel.stop()
+
+
+async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(db: None) -> None:
+    """Given the broadcast backend down, the relay leaves the event unpublished; once it is
+    back, the event is published."""
+    account = await make_account()
+    await make_user()
+    event = await happen(account)
+    channel = Hub("memory://")
+    with pytest.raises(HubUnavailable):
+        await live.Relay(channel).run_once()
+    assert (await Event.get(id=event.id)).published_at is None
+    await channel.start()
+    try:
+        assert await live.Relay(channel).run_once() == 1
+        assert (await Event.get(id=event.id)).published_at is not None
+    finally:
+        await channel.stop()
+
+
+async def test_r_auth_5_sign_out_ends_the_open_stream(hub: Hub) -> None:
+    """Given an open stream, when its session signs out, the stream ends within a second and
+    no later event reaches it."""
+    account = await make_account()
+    owner = await owner_of(account)
+    stream = await open_stream(hub, owner)
+    assert (await gql(SIGN_OUT, as_=owner))["signOut"]["userErrors"] == []
+    await asyncio.wait_for(stream.ended.wait(), 1.0)
+    await happen(account, "After sign-out")
+    await asyncio.sleep(0.2)
+    assert stream.received.empty()
+
+
+async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub) -> None:
+    """Given a session revoked elsewhere with no announcement (lost message), the stream's own
+    check ends it within a second."""
+    account = await make_account()
+    owner = await owner_of(account)
+    other_session = await sign_in(owner.user)
+    stream = await open_stream(hub, owner)
+    other = await open_stream(hub, other_session)
+    found = await authenticate(owner.token)
+    assert found is not None
+    await Session.filter(id=found[0].id).update(revoked_at=clock.now())
+    await asyncio.wait_for(stream.ended.wait(), 1.0)
+    await happen(account, "Still there")
+    assert (await other.next())["title"] == "Still there"
+    await other.close()
+
+
+async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -> None:
+    """Given a manager with open streams (all accounts, and this account), when removed from
+    the account, both streams end within a second."""
+    account = await make_account()
+    second = await make_user("bob@example.com", "Bob")
+    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    bob = await sign_in(second)
+    everything = await open_stream(hub, bob)
+    this_one = await open_stream(hub, bob, account=ids.encode("BillingAccount", account.id))
+    await Manager.filter(account_id=account.id, user_id=second.id).delete()
+    await live.announce_membership_change(second.id, account.id)
+    await asyncio.wait_for(this_one.ended.wait(), 1.0)
+    await asyncio.wait_for(everything.ended.wait(), 1.0)
+
+
+async def test_r_mgr_2_removal_is_noticed_within_a_second_even_without_the_message(
+    hub: Hub,
+) -> None:
+    """Given a removal whose announcement was lost (another instance, broadcast down), the
+    periodic membership check still ends the stream within a second."""
+    account = await make_account()
+    second = await make_user("bob@example.com", "Bob")
+    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    stream = await open_stream(hub, await sign_in(second))
+    await asyncio.sleep(0.6)  # the stream is covered by a membership snapshot by now
+    await Manager.filter(account_id=account.id, user_id=second.id).delete()
+    await asyncio.wait_for(stream.ended.wait(), 1.0)
