@@ -346,7 +346,13 @@ async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dic
                     assert notification is not None
                     event = await Event.get(id=notification.event_id)  # type: ignore[attr-defined]
                     committed = event.created_at.timestamp()
-                    latencies += [at - committed for _, at in received]
+                    these = [at - committed for _, at in received]
+                    phase(
+                        f"event {n}: {len(received)} received, p50"
+                        f" {percentile(these, 0.5) * 1000:.1f} ms,"
+                        f" p99 {percentile(these, 0.99) * 1000:.1f} ms"
+                    )
+                    latencies += these
                     after_response += [at - responded for _, at in received]
                     await asyncio.sleep(0.5)
                 delivered = len(receiver.times)

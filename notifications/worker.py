@@ -38,10 +38,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxWorker:
-    def __init__(self, transport: Transport, sender: str, batch_size: int = 20) -> None:
+    def __init__(
+        self, transport: Transport, sender: str, batch_size: int = 20, concurrency: int = 8
+    ) -> None:
         self.transport = transport
         self.sender = sender
         self.batch_size = batch_size
+        self.concurrency = concurrency  # emails of one batch in flight at once
 
     async def claim(self) -> list[OutboxEmail]:
         now = clock.now()
@@ -85,8 +88,6 @@ class OutboxWorker:
     async def deliver(self, row: OutboxEmail) -> None:
         if row.claimed_until is None or row.claimed_until <= clock.now():
             return  # the lease ran out while waiting: another worker may have it now
-        if not await self._ours(row).exists():
-            return
         try:
             await self.transport.send(build_message(row, self.sender))
         except DeliveryError as exc:
@@ -115,8 +116,13 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many rows were attempted."""
         rows = await self.claim()
-        for row in rows:
-            await self.deliver(row)
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def deliver(row: OutboxEmail) -> None:
+            async with slots:
+                await self.deliver(row)
+
+        await asyncio.gather(*(deliver(row) for row in rows))
         return len(rows)
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:

@@ -7,9 +7,9 @@ after `after`, then forwards live messages, skipping ids already sent, so the se
 and no duplicate. Whenever it may have missed something (the hub reconnected after the
 backend was down, its queue overflowed, the backend is unreachable) it replays from the
 database since the last id it sent. Every CHECK_INTERVAL one process-wide `Watch` re-reads the
-sessions and memberships of all open streams, and every STREAM_TICK each stream looks at that
-snapshot, so sign-out and manager removal end it within a second on every instance, even
-without the announcement message (which ends it at once).
+sessions and memberships of all open streams (two queries, whatever their number) and wakes
+the streams that must end, so sign-out and manager removal end them within a second on every
+instance, even without the announcement message (which ends them at once).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from resolvers.errors import NotFound
 log = logging.getLogger("portal.live")
 
 CHECK_INTERVAL = 0.5  # the Watch re-reads sessions and memberships of all streams
-STREAM_TICK = 0.2  # each stream looks at the Watch's latest snapshot
 REPLAY_BATCH = 100
 QUEUE_SIZE = 256
 
@@ -132,6 +131,9 @@ class Ended(Exception):
     """The stream must end: session revoked or membership lost."""
 
 
+_WAKE = HubEvent(channel="", message="")  # the Watch found a reason to end this stream
+
+
 class NotificationStream:
     """One open `notifications` subscription of one session."""
 
@@ -143,13 +145,14 @@ class NotificationStream:
         self.last = 0  # the highest id sent (or the resume point)
         self.floor = 0  # nothing at or below this is sent
         self.sent: set[int] = set()
-        self.next_check = 0.0
+        self.queue: asyncio.Queue[HubEvent | None] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.end_reason: str | None = None
         self.registered_at = float("inf")  # when the Watch started covering this stream
 
     async def start(self, after: int | None) -> None:
         if self.account_id is not None:
             await manager_of(self.user, self.account_id)
-        await self.check(force=True)
+        await self.check()
         if after is not None:
             self.last = after
         else:
@@ -157,27 +160,28 @@ class NotificationStream:
             self.last = newest.id if newest else 0
         self.floor = self.last
 
-    async def check(self, *, force: bool = False) -> None:
-        """Raise `Ended` if the session was revoked or a watched membership is gone.
+    async def check(self) -> None:
+        """Read the session and memberships from the database; raise `Ended` if gone."""
+        self.judge(await session_active(self.session_id), set(await managed_account_ids(self.user)))
+        self.ensure_open()
 
-        Reads the process-wide `Watch` snapshot when it is fresh and covers this stream,
-        otherwise (or when `force`d) the database.
-        """
-        loop = asyncio.get_running_loop()
-        self.next_check = loop.time() + STREAM_TICK
-        watch = _watch_for_loop()
-        if not force and watch.covers(self):
-            active = self.session_id in watch.active_sessions
-            current = watch.memberships.get(self.user.id, set())
-        else:
-            active = await session_active(self.session_id)
-            current = set(await managed_account_ids(self.user))
-        if not active:
-            raise Ended("session revoked")
+    def judge(self, active: bool, current: set[int]) -> None:
+        """Record why the stream must end, if it must; else update the accounts it covers."""
         watched = {self.account_id} if self.account_id is not None else self.allowed
-        if watched - current:
-            raise Ended("membership lost")
-        self.allowed = current if self.account_id is None else {self.account_id}
+        if not active:
+            self.end_reason = "session revoked"
+        elif watched - current:
+            self.end_reason = "membership lost"
+        else:
+            self.allowed = current if self.account_id is None else {self.account_id}
+
+    def ensure_open(self) -> None:
+        if self.end_reason is not None:
+            raise Ended(self.end_reason)
+
+    def wake(self) -> None:
+        with contextlib.suppress(asyncio.QueueFull):  # a full queue is read soon anyway
+            self.queue.put_nowait(_WAKE)
 
     async def replay(self) -> AsyncIterator[NotificationItem]:
         while True:
@@ -190,6 +194,7 @@ class NotificationStream:
                 .select_related("event")
             )
             for row in rows:
+                self.ensure_open()
                 item = self.remember(NotificationItem.from_row(row))
                 if item is not None:
                     yield item
@@ -212,7 +217,7 @@ class NotificationStream:
         if kind == "s" and data.get("s") == self.session_id:
             raise Ended("session revoked")
         if kind == "m" and data.get("u") == self.user.id:
-            await self.check(force=True)
+            await self.check()
         if kind != "n" or data["a"] not in self.allowed:
             return None
         for user_id, notification_id in data["r"]:
@@ -235,14 +240,11 @@ class NotificationStream:
 
 class Watch:
     """Process-wide: ONE query for the sessions and ONE for the memberships of every open
-    stream per CHECK_INTERVAL, whatever the number of streams."""
+    stream per CHECK_INTERVAL, whatever the number of streams; streams to end are woken."""
 
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
         self.streams: set[NotificationStream] = set()
-        self.active_sessions: set[int] = set()
-        self.memberships: dict[int, set[int]] = {}
-        self.taken_at = float("-inf")  # loop time when the snapshot's queries started
         self.task: asyncio.Task[None] | None = None
 
     def add(self, stream: NotificationStream) -> None:
@@ -254,34 +256,35 @@ class Watch:
     def discard(self, stream: NotificationStream) -> None:
         self.streams.discard(stream)
 
-    def covers(self, stream: NotificationStream) -> bool:
-        fresh = self.loop.time() - self.taken_at < CHECK_INTERVAL + 0.2
-        return fresh and stream.registered_at < self.taken_at
-
     async def _run(self) -> None:
         while self.streams:
+            await asyncio.sleep(CHECK_INTERVAL)
             try:
                 await self.refresh()
             except Exception:
                 log.warning("Notification watch refresh failed", exc_info=True)
-            await asyncio.sleep(STREAM_TICK)
 
     async def refresh(self) -> None:
         taken_at = self.loop.time()
         streams = list(self.streams)
         sessions = {s.session_id for s in streams}
         users = {s.user.id for s in streams}
-        active = await Session.filter(
-            id__in=list(sessions), revoked_at__isnull=True, expires_at__gt=clock.now()
-        ).values_list("id", flat=True)
+        active: set[int] = set(
+            await Session.filter(
+                id__in=list(sessions), revoked_at__isnull=True, expires_at__gt=clock.now()
+            ).values_list("id", flat=True)  # type: ignore[arg-type]
+        )
         memberships: dict[int, set[int]] = defaultdict(set)
         for user_id, account_id in await Manager.filter(user_id__in=list(users)).values_list(
             "user_id", "account_id"
         ):
             memberships[user_id].add(account_id)
-        self.active_sessions = set(active)  # type: ignore[arg-type]
-        self.memberships = dict(memberships)
-        self.taken_at = taken_at
+        for stream in streams:
+            if stream.registered_at >= taken_at:
+                continue  # checked itself on start, after this snapshot began
+            stream.judge(stream.session_id in active, memberships.get(stream.user.id, set()))
+            if stream.end_reason is not None:
+                stream.wake()
 
 
 _watches: dict[asyncio.AbstractEventLoop, Watch] = {}
@@ -302,10 +305,10 @@ async def stream(
 ) -> AsyncGenerator[NotificationItem, None]:
     """The live notifications of `user`'s session; ends when the session or membership ends."""
     state = NotificationStream(user, session_id, account_id)
-    await state.start(after)
     watch = _watch_for_loop()
-    watch.add(state)
+    watch.add(state)  # before the start check: no change between the two goes unseen
     try:
+        await state.start(after)
         while True:
             hub = live.current_hub()
             try:
@@ -331,22 +334,15 @@ async def _forward(
     state: NotificationStream, subscription: HubSubscription
 ) -> AsyncIterator[NotificationItem]:
     """Live messages until the subscription ends; replays after a resync."""
-    queue: asyncio.Queue[HubEvent | None] = asyncio.Queue(maxsize=QUEUE_SIZE)
-    pump = asyncio.create_task(_pump(subscription, queue))
-    loop = asyncio.get_running_loop()
+    pump = asyncio.create_task(_pump(subscription, state.queue))
     try:
         while True:
-            try:
-                event = await asyncio.wait_for(
-                    queue.get(), max(0.0, state.next_check - loop.time())
-                )
-            except TimeoutError:
-                await state.check()
-                continue
-            if loop.time() >= state.next_check:
-                await state.check()
+            event = await state.queue.get()
+            state.ensure_open()
             if event is None:
                 return
+            if event is _WAKE:
+                continue
             if event.kind == "resync":
                 async for item in state.replay():
                     yield item
@@ -369,7 +365,7 @@ async def _pump(subscription: HubSubscription, queue: asyncio.Queue[HubEvent | N
 async def _poll(state: NotificationStream) -> AsyncIterator[NotificationItem]:
     """The live channel is down: read the database for a while, then try it again."""
     for _ in range(4):
-        await state.check()
+        state.ensure_open()
         async for item in state.replay():
             yield item
         await asyncio.sleep(CHECK_INTERVAL)

@@ -243,7 +243,7 @@ async def test_r_not_4_three_concurrent_workers_never_send_one_message_twice(
     assert await OutboxEmail.filter(status=OutboxStatus.SENT).count() == 60
 
 
-def test_r_not_4_smtp_errors_are_classified_permanent_or_transient() -> None:
+def test_r_not_4_no_server_listening_is_a_transient_error() -> None:
     transport = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", timeout=2)
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "x"
