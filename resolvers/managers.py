@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
+from notifications import live
 from notifications.events import record_event
 from portal import clock
 from resolvers.access import manager_of
@@ -99,6 +100,7 @@ async def remove_manager(actor: User, manager_id: int) -> BillingAccount:
             f"{email} no longer manages {account.company_name}.",
         )
         await log_activity(account.id, actor, "manager_removed", f"Removed manager {email}")
+    await live.announce_membership_change(target.user.id, account.id)  # open streams end now
     return account
 
 
