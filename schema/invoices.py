@@ -14,7 +14,6 @@ from models.payments import PaymentStatus as PaymentStatusModel
 from models.subscriptions import Subscription as SubscriptionModel
 from portal.settings import get_settings
 from resolvers import invoices, payments
-from resolvers.access import managed_account_ids
 from resolvers.errors import DomainError
 from resolvers.tax import format_rate_percent
 from schema.accounts import TaxTreatment
@@ -31,7 +30,7 @@ from schema.base import (
     pk_of,
 )
 from schema.context import Info
-from schema.nodes import register_node
+from schema.nodes import register_account_node
 from schema.payments import Payment
 from schema.subscriptions import ProductSubscription
 
@@ -150,18 +149,7 @@ async def invoices_of(
     )
 
 
-async def resolve_invoice(info: Info, pk: int) -> Invoice | None:
-    row = await InvoiceModel.get_or_none(id=pk)
-    if row is None:
-        return None
-    if not info.context.operator:
-        user = info.context.user
-        if user is None or row.account_id not in await managed_account_ids(user):  # type: ignore[attr-defined]
-            return None
-    return Invoice.from_model(row)
-
-
-register_node("Invoice", resolve_invoice)
+resolve_invoice = register_account_node("Invoice", InvoiceModel, Invoice.from_model)
 
 
 @strawberry.input

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
+from tortoise.models import Model
 
 from portal import ids
+from resolvers.access import confirmation_deadline_passed, managed_account_ids
 from schema.base import Node
 from schema.context import Info
 
@@ -15,8 +17,36 @@ NodeResolver = Callable[[Info, int], Awaitable[Any]]
 _resolvers: dict[str, NodeResolver] = {}
 
 
+M = TypeVar("M", bound=Model)
+
+
 def register_node(type_name: str, resolve: NodeResolver) -> None:
     _resolvers[type_name] = resolve
+
+
+async def viewer_sees_account(info: Info, account_id: int) -> bool:
+    """The operator, or a manager of the account who may use the portal now (R-ERR-2)."""
+    if info.context.operator:
+        return True
+    user = info.context.user
+    if user is None or confirmation_deadline_passed(user):
+        return False
+    return account_id in await managed_account_ids(user)
+
+
+def register_account_node(
+    type_name: str, model: type[M], from_model: Callable[[M], Any]
+) -> NodeResolver:
+    """A node of an account-owned row: visible exactly as its account is, else null."""
+
+    async def resolve(info: Info, pk: int) -> Any:
+        row = await model.get_or_none(id=pk)
+        if row is None or not await viewer_sees_account(info, row.account_id):  # type: ignore[attr-defined]
+            return None
+        return from_model(row)
+
+    register_node(type_name, resolve)
+    return resolve
 
 
 async def resolve_node(info: Info, global_id: str) -> Node | None:

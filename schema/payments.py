@@ -11,12 +11,11 @@ from models.payments import Payment as PaymentModel
 from models.payments import PaymentMethod as MethodModel
 from models.payments import PaymentStatus as PaymentStatusModel
 from resolvers import payments
-from resolvers.access import managed_account_ids
 from resolvers.errors import ErrorCode as ErrorCodeModel
 from schema.accounts import account_for_viewer
 from schema.base import ErrorCode, Money, Node, UserError, global_id, payload, pk_of
 from schema.context import Info
-from schema.nodes import register_node
+from schema.nodes import register_account_node
 
 
 class CardBrandModel(StrEnum):
@@ -109,30 +108,10 @@ async def default_payment_method_of(info: Info, account_id: int) -> PaymentMetho
     return PaymentMethod.from_model(found) if found else None
 
 
-async def _visible(info: Info, account_id: int) -> bool:
-    if info.context.operator:
-        return True
-    if info.context.user is None:
-        return False
-    return account_id in await managed_account_ids(info.context.user)
-
-
-async def resolve_payment_method(info: Info, pk: int) -> PaymentMethod | None:
-    method = await MethodModel.get_or_none(id=pk)
-    if method is None or not await _visible(info, method.account_id):  # type: ignore[attr-defined]
-        return None
-    return PaymentMethod.from_model(method)
-
-
-async def resolve_payment(info: Info, pk: int) -> Payment | None:
-    found = await PaymentModel.get_or_none(id=pk)
-    if found is None or not await _visible(info, found.account_id):  # type: ignore[attr-defined]
-        return None
-    return Payment.from_model(found)
-
-
-register_node("PaymentMethod", resolve_payment_method)
-register_node("Payment", resolve_payment)
+resolve_payment_method = register_account_node(
+    "PaymentMethod", MethodModel, PaymentMethod.from_model
+)
+resolve_payment = register_account_node("Payment", PaymentModel, Payment.from_model)
 
 
 @strawberry.type

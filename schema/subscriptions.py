@@ -11,10 +11,9 @@ from models.subscriptions import SalesChannel as SalesChannelModel
 from models.subscriptions import Subscription as SubscriptionModel
 from models.subscriptions import SubscriptionStatus as StatusModel
 from resolvers import subscriptions
-from resolvers.access import managed_account_ids
 from schema.base import Node, UserError, global_id, payload, pk_of
 from schema.context import Info
-from schema.nodes import register_node
+from schema.nodes import register_account_node
 
 Deployment = strawberry.enum(DeploymentModel, name="Deployment")
 SalesChannel = strawberry.enum(SalesChannelModel, name="SalesChannel")
@@ -64,18 +63,9 @@ async def subscriptions_of(info: Info, account_id: int) -> list[ProductSubscript
     return [ProductSubscription.from_model(row) for row in rows]
 
 
-async def resolve_subscription(info: Info, pk: int) -> ProductSubscription | None:
-    row = await SubscriptionModel.get_or_none(id=pk)
-    if row is None:
-        return None
-    if not info.context.operator:
-        user = info.context.user
-        if user is None or row.account_id not in await managed_account_ids(user):  # type: ignore[attr-defined]
-            return None
-    return ProductSubscription.from_model(row)
-
-
-register_node("ProductSubscription", resolve_subscription)
+resolve_subscription = register_account_node(
+    "ProductSubscription", SubscriptionModel, ProductSubscription.from_model
+)
 
 
 @strawberry.type
