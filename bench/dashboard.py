@@ -140,6 +140,13 @@ async def plain_dashboard(request: Request) -> Response:
     payments = await Payment.filter(invoice_id__in=invoice_ids).order_by("id")
     names = {s.id: s.name for s in subs}
     last4 = {c.id: c.last4 for c in cards}
+
+    def card(method_id: int | None) -> dict[str, str] | None:
+        return {"last4": last4[method_id]} if method_id in last4 else None
+
+    def subscription(subscription_id: int | None) -> dict[str, str] | None:
+        return {"name": names[subscription_id]} if subscription_id in names else None
+
     base = get_settings().public_url.rstrip("/")
 
     def money(minor: int, currency: str) -> dict[str, str]:
@@ -167,16 +174,12 @@ async def plain_dashboard(request: Request) -> Response:
                 {
                     "status": p.status.value,
                     "amount": money(p.amount_minor, p.currency),
-                    "paymentMethod": {"last4": last4[p.payment_method_id]}  # type: ignore[attr-defined]
-                    if p.payment_method_id in last4
-                    else None,
-                }  # type: ignore[attr-defined]
+                    "paymentMethod": card(p.payment_method_id),  # type: ignore[attr-defined]
+                }
                 for p in payments
                 if p.invoice_id == inv.id and p.status is not PaymentStatus.PENDING  # type: ignore[attr-defined]
             ],
-            "subscription": {"name": names[inv.subscription_id]}  # type: ignore[attr-defined]
-            if inv.subscription_id in names
-            else None,  # type: ignore[attr-defined]
+            "subscription": subscription(inv.subscription_id),  # type: ignore[attr-defined]
         }
 
     default = next((c for c in cards if c.is_default), None)
@@ -274,7 +277,7 @@ async def main(args: argparse.Namespace) -> None:
     from portal.db import tortoise_config
     from portal.secrets import load_secret_key
 
-    logging_off = {"log_level": "warning", "access_log": False, "lifespan": "off"}
+    logging_off: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off"}
     await Tortoise.init(config=tortoise_config(args.database_url))
     await Tortoise.generate_schemas()
     set_gateway(SandboxGateway())

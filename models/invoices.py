@@ -38,7 +38,7 @@ class Invoice(Model):
     tax_treatment = fields.CharField(max_length=20)
     tax_rate_percent = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
     tax_note = fields.CharField(max_length=300, null=True)
-    buyer: dict[str, Any] = fields.JSONField()  # type: ignore[assignment]
+    buyer: dict[str, Any] = fields.JSONField()
     # Set on a renewal invoice: the end date it renews from; unique per subscription period.
     renewal_key = fields.CharField(max_length=80, null=True, unique=True)
     renewal_for = fields.DateField(null=True)

@@ -44,7 +44,7 @@ class Event(Model):
     invoice: fields.ForeignKeyNullableRelation[Invoice] = fields.ForeignKeyField(
         "models.Invoice", related_name="events", null=True, on_delete=fields.SET_NULL
     )
-    data: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    data: dict[str, Any] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True, db_index=True)
 

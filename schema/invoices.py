@@ -175,7 +175,8 @@ class Query:
             pk = pk_of(id, "Invoice")
         except DomainError:
             return None
-        return await resolve_invoice(info, pk)
+        found: Invoice | None = await resolve_invoice(info, pk)
+        return found
 
 
 @strawberry.type

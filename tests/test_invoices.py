@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+from typing import Any
 
 import httpx
 import pytest
@@ -54,7 +55,7 @@ def _lines(*pairs: tuple[int, int]) -> list[dict[str, object]]:
     ]
 
 
-async def _issue(account: BillingAccount, *pairs: tuple[int, int]) -> dict:  # type: ignore[type-arg]
+async def _issue(account: BillingAccount, *pairs: tuple[int, int]) -> Any:
     result = await operator_gql(
         ISSUE,
         {"input": {"billingAccountId": gid("BillingAccount", account.id), "lines": _lines(*pairs)}},

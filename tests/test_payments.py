@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ query($a: ID!) {
 }"""
 
 
-async def _add(viewer, account_id: str, token: str, default: bool = False) -> dict:  # type: ignore[no-untyped-def]
+async def _add(viewer, account_id: str, token: str, default: bool = False) -> Any:
     result = await gql(ADD, {"a": account_id, "t": token, "d": default}, as_=viewer)
     return result["addPaymentMethod"]
 
