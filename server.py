@@ -43,11 +43,18 @@ def bearer(value: str | None) -> str | None:
     return None
 
 
+def tag_response(context: Context) -> None:
+    """`X-Request-ID` names the request in the logs (a masked error's log line has it)."""
+    if isinstance(context.response, Response):
+        context.response.headers["x-request-id"] = context.request_id
+
+
 class PortalGraphQL(GraphQL[Context, None]):
     """Customer API: the session comes from the Authorization header or `connection_init`."""
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         context = Context(request=request, response=response)
+        tag_response(context)
         token = bearer(request.headers.get("authorization"))
         if token and isinstance(request, Request):
             found = await authenticate(token)
@@ -74,7 +81,9 @@ class OperatorGraphQL(GraphQL[Context, None]):
     """Operator API: only with `Authorization: Bearer <PORTAL_OPERATOR_TOKEN>`."""
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(request=request, response=response, operator=True)
+        context = Context(request=request, response=response, operator=True)
+        tag_response(context)
+        return context
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and not operator_allowed(Request(scope)):

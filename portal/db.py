@@ -59,7 +59,7 @@ async def _migrate(db_url: str) -> None:
 
 
 def _asyncpg_dsn(db_url: str) -> str:
-    scheme, rest = db_url.split("://", 1)
+    _, rest = db_url.split("://", 1)
     return f"postgresql://{rest}"
 
 

@@ -17,7 +17,7 @@ from resolvers.access import managed_account
 from resolvers.errors import DomainError
 from resolvers.tax import TaxTreatment as TaxTreatmentModel
 from schema.activity import ActivityConnection, activity_connection
-from schema.base import Node, UserError, global_id, payload, pk_of
+from schema.base import Node, UserError, global_id, payload, pk_of, query_error
 from schema.contacts import AccountPrompt, prompts_of
 from schema.context import Info
 from schema.invitations import Invitation
@@ -283,11 +283,14 @@ async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
     if info.context.operator:
         account = await AccountModel.get_or_none(id=pk)
         return BillingAccount.from_model(account) if account else None
-    user = info.context.user
-    if user is None:
+    if info.context.user is None:
         return None
     try:
-        return BillingAccount.from_model(await managed_account(info.context.viewer(), pk))
+        viewer = info.context.viewer()
+    except DomainError as error:  # EMAIL_UNCONFIRMED: say so, do not pretend it is missing
+        raise query_error(error) from error
+    try:
+        return BillingAccount.from_model(await managed_account(viewer, pk))
     except DomainError:
         return None
 

@@ -132,6 +132,8 @@ def decode_cursor(cursor: str, *field: str) -> str:
 def should_mask_error(error: GraphQLError) -> bool:
     """Show domain errors and validation messages. Mask everything unexpected (R-ERR-1)."""
     original = error.original_error
+    while isinstance(original, GraphQLError):  # raised on purpose (`query_error`)
+        original = original.original_error
     if original is None or isinstance(original, DomainError):
         return False
     log.error(

@@ -16,7 +16,8 @@ from models.auth import OneTimeToken, Session
 from models.outbox import OutboxEmail
 from portal import clock
 from portal.settings import get_settings
-from tests.conftest import Viewer, emails_to, gql, link_token, make_user, sign_in
+from schema.base import global_id
+from tests.conftest import Viewer, emails_to, gql, link_token, make_account, make_user, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -324,6 +325,15 @@ async def test_r_conf_1_after_grace_period_access_needs_confirmation() -> None:
 
     blocked = await gql(UPDATE_NAME, as_=viewer)
     assert blocked["updateProfile"]["userErrors"][0]["code"] == "EMAIL_UNCONFIRMED"
+    account = await make_account(owner_email="ada@example.com")
+    account_query = "query($id: ID!) { billingAccount(id: $id) { id } }"
+    refused_query = await gql(
+        account_query, {"id": global_id("BillingAccount", account.id)}, as_=viewer
+    )
+    assert refused_query.errors is not None
+    assert refused_query.errors[0].extensions == {"code": "EMAIL_UNCONFIRMED"}, repr(
+        refused_query.errors[0]
+    )
     before = len(confirm_mails(await emails_to("ada@example.com")))
     await request_link("ada@example.com")
     refused = await use_link(await sign_in_link_token("ada@example.com"))

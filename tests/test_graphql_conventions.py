@@ -95,6 +95,30 @@ async def test_r_err_1_unexpected_error_is_masked_and_logged_with_request_id(
     assert record.exc_info is not None and "hunter2" in str(record.exc_info[1])
 
 
+@pytest.mark.usefixtures("db")
+async def test_r_err_1_domain_errors_in_queries_are_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-ERR-1: a DomainError raised in a query field (directly or via `query_error`) reaches
+    the client with its message and code; it is not masked."""
+    from resolvers.errors import DomainError, ErrorCode
+    from schema.base import query_error
+
+    viewer = await sign_in(await make_user())
+    for raised in (
+        DomainError(ErrorCode.FORBIDDEN, "Not for you."),
+        query_error(DomainError(ErrorCode.FORBIDDEN, "Not for you.")),
+    ):
+
+        def broken(self: Any, info: Any, raised: Exception = raised) -> Any:
+            raise raised
+
+        monkeypatch.setattr(schema.users.User, "from_model", classmethod(broken))
+        result = await gql(ME, as_=viewer)
+        assert result.errors is not None
+        assert [(e.message, e.extensions) for e in result.errors] == [
+            ("Not for you.", {"code": "FORBIDDEN"})
+        ]
+
+
 # ------------------------------------------------------------------ R-ERR-3
 
 
