@@ -15,6 +15,7 @@ import pytest_asyncio
 from starlette.requests import Request
 from tortoise.contrib.test import tortoise_test_context
 
+from adapters.payments.current import set_gateway
 from models import MODEL_MODULES
 from models.accounts import BillingAccount
 from models.outbox import OutboxEmail
@@ -57,10 +58,12 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("PORTAL_APP_URL", "http://app.test")
     get_settings.cache_clear()
     clock.reset()
+    set_gateway(None)  # a fresh sandbox per test: charge records never leak between tests
     yield
     clock.reset()
     get_settings.cache_clear()
     secrets.reset()
+    set_gateway(None)
 
 
 @pytest_asyncio.fixture

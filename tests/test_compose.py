@@ -48,7 +48,10 @@ KNOWN_SETTINGS = frozenset(
 )
 
 # Settings that only the HTTP instances need; everything else api and worker share.
-API_ONLY_SETTINGS = frozenset({"PORTAL_HOST", "PORTAL_PORT", "PORTAL_RUN_WORKER"})
+# The worker serves no HTTP: listening address, in-process worker and proxy trust are api-only.
+API_ONLY_SETTINGS = frozenset(
+    {"PORTAL_HOST", "PORTAL_PORT", "PORTAL_RUN_WORKER", "FORWARDED_ALLOW_IPS"}
+)
 
 WORKER_COMMAND = ["python", "-m", "notifications.worker"]
 SERVER_COMMAND = ["python", "server.py"]
@@ -321,3 +324,9 @@ def test_dockerfile_serves_as_non_root_on_all_interfaces() -> None:
     healthcheck = " ".join(dockerfile_args("HEALTHCHECK"))
     assert "/healthz" in healthcheck
     assert "python" in healthcheck
+
+
+def test_r_auth_3_api_sees_real_client_addresses_behind_the_proxy() -> None:
+    """R-AUTH-3: per-client sign-in limits need the client's address, not the proxy's."""
+    api_env = compose()["services"]["api"]["environment"]
+    assert api_env.get("FORWARDED_ALLOW_IPS") == "*"
