@@ -127,32 +127,15 @@ def redis_server(tmp: Path) -> Iterator[str]:
 
 @contextlib.asynccontextmanager
 async def fresh_database(admin_url: str) -> AsyncIterator[str]:
-    """Schema from the models, migrations recorded as applied (as tests/test_two_instances)."""
-    from tortoise import Tortoise
-
-    from portal.db import tortoise_config
-
+    """An empty database; the portal servers migrate it on start."""
     name = f"portal_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(_dsn(admin_url))
     await admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
     try:
-        await Tortoise.init(config=tortoise_config(url))
-        await Tortoise.generate_schemas()
-        conn = await asyncpg.connect(_dsn(url))
-        await conn.execute(
-            "CREATE TABLE tortoise_migrations (id SERIAL PRIMARY KEY, app VARCHAR(255) NOT NULL,"
-            " name VARCHAR(255) NOT NULL, applied_at TIMESTAMPTZ NOT NULL, UNIQUE (app, name))"
-        )
-        for path in sorted((ROOT / "migrations").glob("[0-9]*.py")):
-            await conn.execute(
-                "INSERT INTO tortoise_migrations (app, name, applied_at)"
-                " VALUES ('models', $1, now())",
-                path.stem,
-            )
-        await conn.close()
-        yield url
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
+        from tortoise import Tortoise
+
         await Tortoise.close_connections()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -277,8 +260,11 @@ def summary(latencies: list[float], delivered: int, expected: int) -> dict[str, 
 
 
 async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dict[str, Any]:
+    from tortoise import Tortoise
+
     from models.notifications import Event, Notification
     from models.users import User
+    from portal.db import tortoise_config
     from resolvers.auth import start_session
 
     async with fresh_database(args.postgres_url) as database_url:
@@ -310,6 +296,7 @@ async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dic
         with processes(commands, env, tmp / "portal.log"):
             await wait_ready([f"http://127.0.0.1:{p}/readyz" for p in ports])
             phase("portal servers ready")
+            await Tortoise.init(config=tortoise_config(database_url))  # the servers migrated it
             operator = f"http://127.0.0.1:{ports[0]}/operator/graphql"
             headers = {"authorization": f"Bearer {OPERATOR_TOKEN}"}
             async with httpx.AsyncClient(timeout=30) as client:

@@ -71,26 +71,13 @@ def _asyncpg_dsn(url: str) -> str:
 
 @pytest_asyncio.fixture
 async def database() -> AsyncIterator[str]:
-    """A fresh database with the schema built from the models (as the test suite does) and the
-    migrations recorded as applied, so the servers find nothing to migrate."""
+    """A fresh, empty database: both servers migrate it on start, at the same moment, as
+    replicas of one deployment do (they take turns under the migration lock)."""
     assert POSTGRES_URL
     name = f"portal_two_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    await Tortoise.init(config=tortoise_config(url))
-    await Tortoise.generate_schemas()
-    conn = await asyncpg.connect(_asyncpg_dsn(url))
-    await conn.execute(
-        "CREATE TABLE tortoise_migrations (id SERIAL PRIMARY KEY, app VARCHAR(255) NOT NULL, "
-        "name VARCHAR(255) NOT NULL, applied_at TIMESTAMPTZ NOT NULL, UNIQUE (app, name))"
-    )
-    for path in sorted((ROOT / "migrations").glob("[0-9]*.py")):
-        await conn.execute(
-            "INSERT INTO tortoise_migrations (app, name, applied_at) VALUES ('models', $1, now())",
-            path.stem,
-        )
-    await conn.close()
     try:
         yield url
     finally:
@@ -174,6 +161,7 @@ async def servers(database_url: str, broadcast_url: str, tmp: Path) -> AsyncIter
     try:
         for server in started:
             await server.ready()
+        await Tortoise.init(config=tortoise_config(database_url))  # the servers migrated it
         yield started
     finally:
         for server in started:
