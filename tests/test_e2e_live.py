@@ -1,0 +1,135 @@
+"""Live notifications end to end, as a front end sees them: a standard graphql-transport-ws
+client on the real server receives invoices, payments and contact changes as they happen,
+and after a reconnect catches up on what it missed.
+
+R-NOT-2 (the billing contact gets invoice and payment events), R-NOT-5 (resume after the
+last id seen), R-AUTH-5 (the session token in `connection_init`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from tests.conftest import LiveServer
+from tests.test_e2e_managers import owner_session
+from tests.test_server import post
+
+STREAM = """
+subscription($after: ID) {
+  notifications(after: $after) { id event title invoice { number } }
+}"""
+FEED = "{ me { notifications(first: 1) { edges { node { id event } } } } }"
+ISSUE = """
+mutation($a: ID!, $what: String!) {
+  issueInvoice(input: {billingAccountId: $a,
+                       lines: [{description: $what, quantity: 1, unitPriceMinor: 5000}]}) {
+    invoice { id number } userErrors { code }
+  }
+}"""
+ADD_CARD = """
+mutation($a: ID!) {
+  addPaymentMethod(billingAccountId: $a, paymentToken: "tok_mastercard") {
+    paymentMethod { id } userErrors { code }
+  }
+}"""
+PAY = """
+mutation($i: ID!, $m: ID!) {
+  payInvoice(input: {invoiceId: $i, paymentMethodId: $m, idempotencyKey: "live-1"}) {
+    userErrors { code }
+  }
+}"""
+CUSTOM_BILLING = """
+mutation($a: ID!) {
+  setBillingContact(input: {billingAccountId: $a, customContact: {
+    firstName: "Carla", lastName: "Custom", email: "carla@acme.example"}}) { userErrors { code } }
+}"""
+SAME_BILLING = """
+mutation($a: ID!) {
+  setBillingContact(input: {billingAccountId: $a, sameAsSubscriptionContact: true}) {
+    userErrors { code }
+  }
+}"""
+
+
+async def open_stream(live: LiveServer, token: str, after: str) -> ClientConnection:
+    ws = await connect(
+        live.url.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    )
+    init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+    await ws.send(json.dumps(init))
+    assert (await next_message(ws))["type"] == "connection_ack"
+    subscribe = {"query": STREAM, "variables": {"after": after}}
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": subscribe}))
+    return ws
+
+
+async def next_message(ws: ClientConnection, timeout: float = 10) -> dict[str, Any]:
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if message["type"] not in {"ping", "pong"}:
+            return dict(message)
+
+
+async def next_notification(ws: ClientConnection) -> dict[str, Any]:
+    message = await next_message(ws)
+    assert message["type"] == "next", message
+    return dict(message["payload"]["data"]["notifications"])
+
+
+async def test_stream_shows_invoices_payments_contacts_and_catches_up_after_reconnect(
+    live_server: LiveServer,
+) -> None:
+    live = live_server
+    operator = {"Authorization": "Bearer op-token"}
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
+        account, token = await owner_session(client, live)
+
+        async def issue(what: str) -> dict[str, str]:
+            response = await client.post(
+                "/operator/graphql",
+                headers=operator,
+                json={"query": ISSUE, "variables": {"a": account, "what": what}},
+            )
+            return dict(response.json()["data"]["issueInvoice"]["invoice"])
+
+        await issue("Setup fee")  # something in the feed to resume after
+        feed = (await post(client, "/graphql", FEED, token=token))["me"]["notifications"]
+        first = feed["edges"][0]["node"]
+        assert first["event"] == "INVOICE_ISSUED"
+
+        ws = await open_stream(live, token, after=first["id"])
+        invoice = await issue("Premium, 1 seat")
+        seen = await next_notification(ws)
+        assert (seen["event"], seen["invoice"]) == ("INVOICE_ISSUED", {"number": invoice["number"]})
+
+        card = await post(client, "/graphql", ADD_CARD, {"a": account}, token)
+        method = card["addPaymentMethod"]["paymentMethod"]["id"]
+        paid = await post(client, "/graphql", PAY, {"i": invoice["id"], "m": method}, token)
+        assert paid["payInvoice"]["userErrors"] == []
+        seen = await next_notification(ws)
+        assert seen["event"] == "PAYMENT_SUCCEEDED"
+
+        changed = await post(client, "/graphql", CUSTOM_BILLING, {"a": account}, token)
+        assert changed["setBillingContact"]["userErrors"] == []
+        seen = await next_notification(ws)
+        assert seen["event"] == "BILLING_CONTACT_CHANGED"
+        last_seen = seen["id"]
+
+        # the client drops; meanwhile the billing contact changes back
+        await ws.close()
+        back = await post(client, "/graphql", SAME_BILLING, {"a": account}, token)
+        assert back["setBillingContact"]["userErrors"] == []
+
+        ws = await open_stream(live, token, after=last_seen)
+        missed = await next_notification(ws)
+        assert missed["event"] == "BILLING_CONTACT_CHANGED" and missed["id"] != last_seen
+        later = await issue("Storage add-on")  # and the stream goes on live after the replay
+        seen = await next_notification(ws)
+        assert (seen["event"], seen["invoice"]) == ("INVOICE_ISSUED", {"number": later["number"]})
+        await ws.close()
