@@ -31,7 +31,13 @@ from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
 from notifications.events import record_event
 from resolvers.errors import DomainError
 from resolvers.invoices import LineValue, issue_invoice
-from resolvers.payments import _Card, complete_payment, default_method, fingerprint, start_payment
+from resolvers.payments import (
+    ChargeCard,
+    complete_payment,
+    default_method,
+    fingerprint,
+    start_payment,
+)
 from resolvers.subscriptions import term_price_per_seat
 
 log = logging.getLogger("portal.renewals")
@@ -83,7 +89,7 @@ async def renew(subscription: Subscription) -> str:
     print_ = fingerprint(invoice.id, card.id, None)
     try:
         payment = await start_payment(
-            invoice, _Card(card.gateway_ref, card.brand, card.last4, card.id), key, print_
+            invoice, ChargeCard(card.gateway_ref, card.brand, card.last4, card.id), key, print_
         )
         outcome = await complete_payment(payment)
     except DomainError as error:

@@ -12,7 +12,7 @@ from adapters.payments import ChargeResult, SandboxGateway
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.payments import Payment, PaymentStatus
-from resolvers import payments
+from resolvers.payments import charges
 from tests.billing_support import add_card, gateway, gid, make_invoice
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
 
@@ -161,12 +161,12 @@ async def test_r_bill_3_crash_between_charge_and_commit_then_retry_charges_once(
     account = await make_account(country="US")
     invoice = await make_invoice(account)
     owner = await owner_of(account)
-    real = payments.record_outcome
+    real = charges.record_outcome
 
     async def crash(payment_id: int, result: ChargeResult) -> tuple[Payment, bool]:
         raise RuntimeError("killed after charging")
 
-    monkeypatch.setattr(payments, "record_outcome", crash)
+    monkeypatch.setattr(charges, "record_outcome", crash)
     crashed = await gql(
         PAY,
         {
@@ -183,7 +183,7 @@ async def test_r_bill_3_crash_between_charge_and_commit_then_retry_charges_once(
     assert (await Payment.get()).status is PaymentStatus.PENDING
     assert (await Invoice.get(id=invoice.id)).status is InvoiceStatus.OPEN
 
-    monkeypatch.setattr(payments, "record_outcome", real)
+    monkeypatch.setattr(charges, "record_outcome", real)
     retried = await _pay(owner, invoice, "c", paymentToken="tok_visa")
     assert retried["payment"]["status"] == "SUCCEEDED"
     assert retried["invoice"]["status"] == "PAID"
