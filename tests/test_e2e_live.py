@@ -9,11 +9,13 @@ last id seen), R-AUTH-5 (the session token in `connection_init`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import LiveServer
 from tests.test_e2e_managers import owner_session
@@ -133,3 +135,53 @@ async def test_stream_shows_invoices_payments_contacts_and_catches_up_after_reco
         seen = await next_notification(ws)
         assert (seen["event"], seen["invoice"]) == ("INVOICE_ISSUED", {"number": later["number"]})
         await ws.close()
+
+
+SIGN_OUT = "mutation { signOut { userErrors { code } } }"
+
+
+async def refused_with(live: LiveServer, payload: dict[str, Any]) -> int | None:
+    """The close code the server answers a `connection_init` with."""
+    ws = await connect(
+        live.url.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+    with contextlib.suppress(ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 10)
+    await ws.wait_closed()
+    return ws.close_code
+
+
+async def test_r_auth_5_stream_needs_a_live_session_in_connection_init(
+    live_server: LiveServer,
+) -> None:
+    """R-AUTH-5: no token, an unknown token or a signed-out session: the protocol's 4403."""
+    live = live_server
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
+        _, token = await owner_session(client, live)
+        assert await refused_with(live, {}) == 4403
+        assert await refused_with(live, {"authorization": "Bearer not-a-session"}) == 4403
+        await post(client, "/graphql", SIGN_OUT, token=token)
+        assert await refused_with(live, {"authorization": f"Bearer {token}"}) == 4403
+
+
+async def test_r_err_3_subscriptions_per_connection_are_capped(live_server: LiveServer) -> None:
+    """R-ERR-3: one connection holds at most 10 streams; the 11th is refused with an error."""
+    live = live_server
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
+        _, token = await owner_session(client, live)
+    ws = await connect(
+        live.url.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    )
+    init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+    await ws.send(json.dumps(init))
+    assert (await next_message(ws))["type"] == "connection_ack"
+    for n in range(1, 12):
+        payload = {"query": STREAM, "variables": {"after": None}}
+        await ws.send(json.dumps({"id": str(n), "type": "subscribe", "payload": payload}))
+    refused = await next_message(ws)
+    assert refused["type"] == "error" and refused["id"] == "11", refused
+    assert refused["payload"][0]["message"] == "Subscription limit reached"
+    await ws.close()
