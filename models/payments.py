@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import BillingAccount
+from models.users import User
 
 
 class PaymentMethod(Model):
@@ -57,6 +58,9 @@ class Payment(Model):
     gateway_charge_id = fields.CharField(max_length=128, null=True)
     failure_code = fields.CharField(max_length=40, null=True)
     failure_message = fields.CharField(max_length=500, null=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField()
     completed_at = fields.DatetimeField(null=True)
 

@@ -234,3 +234,28 @@ async def test_r_bill_3_concurrent_different_keys_pay_once(
     assert all(
         r["userErrors"][0]["code"] == "INVOICE_NOT_PAYABLE" for r in results if r not in succeeded
     )
+
+
+ACTIVITY = """
+query($a: ID!) {
+  billingAccount(id: $a) { activity(first: 5) { edges { node { actor action summary } } } }
+}"""
+
+
+async def test_payments_are_in_the_account_activity_log(db: None, gateway: SandboxGateway) -> None:
+    """R-BILL-4: a declined and a successful payment are both in the account's activity log,
+    with who paid (managers see who changed what, and when)."""
+    account = await make_account(country="US")
+    invoice = await make_invoice(account, 5_000)
+    owner = await owner_of(account)
+
+    await _pay(owner, invoice, "declined", paymentToken="tok_chargeDeclined")
+    await _pay(owner, invoice, "paid", paymentToken="tok_visa")
+
+    result = await gql(ACTIVITY, {"a": gid("BillingAccount", account.id)}, as_=owner)
+    entries = [edge["node"] for edge in result["billingAccount"]["activity"]["edges"]]
+    payments = [e for e in entries if e["action"].startswith("payment_")]
+    assert [e["action"] for e in payments] == ["payment_succeeded", "payment_failed"]
+    assert {e["actor"] for e in payments} == {"Olga Owner"}
+    assert "50.00 USD" in payments[0]["summary"] and "VISA ending 4242" in payments[0]["summary"]
+    assert "failed" in payments[1]["summary"]

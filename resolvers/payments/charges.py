@@ -23,6 +23,7 @@ from models.subscriptions import Subscription
 from models.users import User
 from notifications.events import record_event
 from portal import clock
+from resolvers.accounts import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import amount_due, invoice_for_viewer
 from resolvers.money import format_amount
@@ -87,7 +88,7 @@ async def pay_invoice(
     existing = await Payment.get_or_none(account_id=invoice.account_id, idempotency_key=key)  # type: ignore[attr-defined]
     if existing is None:
         card = await _card_for(actor, invoice, payment_method_id, payment_token)
-        payment = await start_payment(invoice, card, key, print_)
+        payment = await start_payment(invoice, card, key, print_, actor=actor)
     else:
         payment = existing
     if payment.request_fingerprint != print_:
@@ -107,7 +108,9 @@ async def _card_for(
     return ChargeCard(card.gateway_ref, card.brand, card.last4, None)
 
 
-async def start_payment(invoice: Invoice, card: ChargeCard, key: str, print_: str) -> Payment:
+async def start_payment(
+    invoice: Invoice, card: ChargeCard, key: str, print_: str, *, actor: User | None = None
+) -> Payment:
     """Step 1: a PENDING payment, unique per (account, key); a duplicate gets the first row."""
     account_id: int = invoice.account_id  # type: ignore[attr-defined]
     try:
@@ -143,6 +146,7 @@ async def start_payment(invoice: Invoice, card: ChargeCard, key: str, print_: st
                 card_brand=card.brand,
                 card_last4=card.last4,
                 description=f"Invoice {locked.number}",
+                created_by=actor,
                 created_at=clock.now(),
             )
     except IntegrityError:
@@ -210,6 +214,7 @@ async def record_outcome(payment_id: int, result: ChargeResult) -> tuple[Payment
             )
             if invoice.status is InvoiceStatus.PAID:
                 await extend_renewed_term(account, invoice)
+            summary = f"Paid {amount} for invoice {invoice.number} with {card}"
         else:
             await record_event(
                 account,
@@ -219,6 +224,9 @@ async def record_outcome(payment_id: int, result: ChargeResult) -> tuple[Payment
                 f"Invoice {invoice.number} is still open.",
                 invoice=invoice,
             )
+            summary = f"Payment of {amount} for invoice {invoice.number} with {card} failed"
+        payer = await User.get_or_none(id=payment.created_by_id)  # type: ignore[attr-defined]
+        await log_activity(account.id, payer, f"payment_{payment.status.value.lower()}", summary)
     return payment, True
 
 
