@@ -4,48 +4,32 @@ The caller (the `/invoices/{id}.pdf` route) builds an `InvoiceDocument` from the
 stored invoice; nothing here touches the database. Amounts are printed exactly
 with the currency's decimals (R-BILL-5).
 
-The PDF uses the built-in Helvetica font, which only covers Latin-1. Text is
-made Latin-1 safe before printing: typographic punctuation becomes its ASCII
-look-alike, accented letters outside Latin-1 lose the accent ("ő" -> "o"), and
-anything else (e.g. CJK) becomes "?". Rendering never fails on a name.
+The PDF embeds DejaVu Sans (shipped in `fonts/`, with its licence), which covers
+the Latin, Greek and Cyrillic scripts, so "Łódź", "Ørsted" or "Пётр" print as they
+are. A character the font lacks first loses its accent if that makes it printable,
+and otherwise becomes "?": CJK names, for one, need a CJK font this module does not
+ship yet. Rendering never fails on a name.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.table import Row
 
 from resolvers.money import format_amount
 
-_ASCII_LOOKALIKES = str.maketrans(
-    {
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": ",",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2022": "*",
-        "\u2026": "...",
-        "\u2032": "'",
-        "\u20ac": "EUR",
-        "\u2122": "(TM)",
-        "\u2212": "-",
-        "\t": " ",
-        "\r": " ",
-    }
-)
+FONTS = Path(__file__).parent / "fonts"
+FONT = "dejavu"
+FACES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 _TAX_LABELS = {
     "REVERSE_CHARGE": "VAT/GST (reverse charge)",
@@ -114,9 +98,10 @@ def card_label(brand: str, last4: str) -> str:
     return f"{brand} **** {last4}"
 
 
-def latin1_safe(text: str) -> str:
-    """`text` reduced to what the PDF core fonts can print (see the module docstring)."""
-    return "".join(_latin1_char(char) for char in text.translate(_ASCII_LOOKALIKES))
+def printable(text: str) -> str:
+    """`text` with what the font cannot draw replaced (see the module docstring)."""
+    covered = _covered()
+    return "".join(_printable_char(char, covered) for char in text)
 
 
 def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
@@ -129,15 +114,32 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
     return bytes(pdf.output())
 
 
-def _latin1_char(char: str) -> str:
-    if ord(char) < 256:
-        return char if char.isprintable() or char == "\n" else " "
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256)
+@functools.cache
+def _covered() -> frozenset[int]:
+    """The code points every face (regular, bold, oblique) can draw."""
+    faces = [TTFont(FONTS / name, lazy=True) for name in FACES.values()]
+    try:
+        return frozenset.intersection(*(frozenset(face.getBestCmap()) for face in faces))
+    finally:
+        for face in faces:
+            face.close()
+
+
+def _printable_char(char: str, covered: frozenset[int]) -> str:
+    if char == "\n":
+        return char
+    if not char.isprintable():
+        return " "
+    if ord(char) in covered:
+        return char
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) in covered)
     return stripped or "?"
 
 
 def _new_pdf(doc: InvoiceDocument) -> FPDF:
     pdf = FPDF(format="A4")
+    for style, name in FACES.items():
+        pdf.add_font(FONT, style, FONTS / name)
     pdf.set_margins(20, 20, 20)
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_title(f"Invoice {doc.number}")
@@ -148,16 +150,14 @@ def _new_pdf(doc: InvoiceDocument) -> FPDF:
 
 
 def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", align: str = "L") -> None:
-    pdf.set_font("helvetica", style=style, size=size)
-    pdf.multi_cell(
-        0, size * 0.5, latin1_safe(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    pdf.set_font(FONT, style=style, size=size)
+    pdf.multi_cell(0, size * 0.5, printable(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _header(pdf: FPDF, doc: InvoiceDocument) -> None:
-    pdf.set_font("helvetica", style="B", size=20)
+    pdf.set_font(FONT, style="B", size=20)
     pdf.cell(_PAGE_WIDTH / 2, 10, "INVOICE")
-    pdf.cell(_PAGE_WIDTH / 2, 10, latin1_safe(doc.status), align="R")
+    pdf.cell(_PAGE_WIDTH / 2, 10, printable(doc.status), align="R")
     pdf.ln(12)
     _text(pdf, f"Invoice number: {doc.number}", style="B")
     _text(pdf, f"Issued: {doc.issued_date:%Y-%m-%d}")
@@ -176,10 +176,10 @@ def _parties(pdf: FPDF, doc: InvoiceDocument) -> None:
 
 def _column(pdf: FPDF, x: float, y: float, title: str, lines: list[str]) -> None:
     pdf.set_xy(x, y)
-    pdf.set_font("helvetica", style="B", size=10)
+    pdf.set_font(FONT, style="B", size=10)
     pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, title, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font("helvetica", size=10)
-    text = "\n".join(latin1_safe(line) for line in lines)
+    pdf.set_font(FONT, size=10)
+    text = "\n".join(printable(line) for line in lines)
     pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
@@ -200,7 +200,7 @@ def _buyer_lines(buyer: Buyer) -> list[str]:
 
 
 def _lines(pdf: FPDF, doc: InvoiceDocument) -> None:
-    pdf.set_font("helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     with pdf.table(col_widths=(95, 15, 30, 30), text_align="LEFT", line_height=6) as table:
         _row(table.row(), ["Description", "Qty", "Unit price", "Amount"], 1)
         for line in doc.lines:
@@ -216,7 +216,7 @@ def _lines(pdf: FPDF, doc: InvoiceDocument) -> None:
 
 def _row(row: Row, cells: list[str], first_numeric: int) -> None:
     for index, text in enumerate(cells):
-        row.cell(latin1_safe(text), align="RIGHT" if index >= first_numeric else "LEFT")
+        row.cell(printable(text), align="RIGHT" if index >= first_numeric else "LEFT")
 
 
 def _totals(pdf: FPDF, doc: InvoiceDocument) -> None:
@@ -240,8 +240,8 @@ def _tax_label(doc: InvoiceDocument) -> str:
 
 
 def _total_row(pdf: FPDF, label: str, value: str, *, bold: bool = False) -> None:
-    pdf.set_font("helvetica", style="B" if bold else "", size=10)
-    pdf.cell(_PAGE_WIDTH - 40, 6, latin1_safe(label), align="R")
+    pdf.set_font(FONT, style="B" if bold else "", size=10)
+    pdf.cell(_PAGE_WIDTH - 40, 6, printable(label), align="R")
     pdf.cell(40, 6, value, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -250,7 +250,7 @@ def _payments(pdf: FPDF, doc: InvoiceDocument) -> None:
         return
     _text(pdf, "Payments", style="B", size=11)
     pdf.ln(1)
-    pdf.set_font("helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     with pdf.table(col_widths=(25, 40, 75, 30), text_align="LEFT", line_height=6) as table:
         _row(table.row(), ["Date", "Card", "Status", "Amount"], 3)
         for payment in doc.payments:
