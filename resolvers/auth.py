@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
@@ -216,7 +216,3 @@ async def resend_confirmation(user: User) -> None:
     )
     async with in_transaction():
         await send_confirmation(user, target)
-
-
-def session_expiry(session: Session) -> datetime:
-    return session.expires_at

@@ -15,7 +15,6 @@ from graphql import GraphQLError, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
 
 from portal import ids
-from portal.settings import get_settings
 from portal.tokens import sign
 from resolvers import errors
 from resolvers.errors import DomainError, NotFound, invalid
@@ -179,10 +178,6 @@ class RejectNulText(SchemaExtension):
                 extensions={"code": "INVALID"},
             )
         yield
-
-
-def graphiql_enabled() -> bool:
-    return get_settings().graphiql
 
 
 def query_error(error: DomainError) -> GraphQLError:

@@ -15,7 +15,6 @@ from schema.accounts import AddressInput, BillingAccount
 from schema.base import (
     UserError,
     decode_cursor,
-    encode_cursor,
     global_id,
     page_size,
     payload,
@@ -120,7 +119,3 @@ class Mutation:
             )
         )
         return BillingAccountPayload(billing_account=BillingAccount.from_model(account))
-
-
-def account_cursor(account: AccountModel) -> str:
-    return encode_cursor(str(account.id))
