@@ -10,11 +10,10 @@ from models.accounts import BillingAccount as AccountModel
 from models.outbox import OutboxEmail as OutboxModel
 from models.outbox import OutboxStatus
 from resolvers import accounts
-from resolvers.errors import invalid
+from resolvers.errors import DomainError, invalid
 from schema.accounts import AddressInput, BillingAccount
 from schema.base import (
     UserError,
-    decode_cursor,
     global_id,
     page_size,
     payload,
@@ -82,11 +81,12 @@ class Query:
     async def billing_accounts(
         self, search: str | None = None, first: int | None = 50, after: str | None = None
     ) -> list[BillingAccount]:
+        """Oldest first. `after` is the id of the last account of the previous page."""
         query = AccountModel.all().order_by("id")
         if search:
             query = query.filter(company_name__icontains=search.strip())
         if after:
-            query = query.filter(id__gt=int(decode_cursor(after)))
+            query = query.filter(id__gt=_account_pk(after))
         return [BillingAccount.from_model(a) for a in await query.limit(page_size(first))]
 
     @strawberry.field(description="Pending, sent and failed email deliveries (R-NOT-4).")
@@ -119,3 +119,12 @@ class Mutation:
             )
         )
         return BillingAccountPayload(billing_account=BillingAccount.from_model(account))
+
+
+def _account_pk(after: str) -> int:
+    try:
+        return pk_of(after, "BillingAccount")
+    except DomainError as exc:
+        raise invalid(
+            "`after` takes the id of the last billing account of the previous page.", "after"
+        ) from exc

@@ -394,3 +394,18 @@ async def test_r_err_1_nul_characters_are_not_server_errors() -> None:
     assert inline.errors is not None and "NUL" in inline.errors[0].message
     stored = await BillingAccount.get(id=account.id)
     assert "\x00" not in stored.company_name
+
+
+PAGE = "query($after: String) { billingAccounts(first: 2, after: $after) { id company { name } } }"
+
+
+async def test_operator_pages_through_billing_accounts_by_the_last_id_seen(db: None) -> None:
+    """R-ERR-3: the operator's account list is paged: `after` is the last id of a page."""
+    for n, name in enumerate(["Alpha", "Beta", "Gamma"]):
+        await make_account(owner_email=f"o{n}@example.com", company=name)
+    first = (await operator_gql(PAGE))["billingAccounts"]
+    assert [a["company"]["name"] for a in first] == ["Alpha", "Beta"]
+    rest = (await operator_gql(PAGE, {"after": first[-1]["id"]}))["billingAccounts"]
+    assert [a["company"]["name"] for a in rest] == ["Gamma"]
+    bad = await operator_gql(PAGE, {"after": "not-an-id"})
+    assert bad.errors and "last billing account" in bad.errors[0].message
