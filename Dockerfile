@@ -16,7 +16,7 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install . \
     && mkdir /app \
     && cp -r pyproject.toml server.py /app/ \
-    && for d in schema resolvers models notifications adapters documents migrations portal; do \
+    && for d in schema resolvers models notifications adapters documents migrations core routes; do \
            if [ -d "$d" ]; then cp -r "$d" /app/; fi; \
        done \
     && find /app -name '__pycache__' -prune -exec rm -rf {} +

@@ -22,15 +22,15 @@ from strawberry.types.unset import UnsetType
 from tortoise.connection import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from adapters.gitlab.routes import gitlab_routes
-from documents.routes import document_routes
+from core.db import apply_migrations, tortoise_config
+from core.secrets import load_secret_key
+from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
 from notifications.worker import worker_for
-from portal.db import apply_migrations, tortoise_config
-from portal.secrets import load_secret_key
-from portal.settings import Settings, get_settings
 from resolvers.auth import authenticate
+from routes.documents import document_routes
+from routes.gitlab import gitlab_routes
 from schema import operator_schema, schema
 from schema.context import Context
 
@@ -139,7 +139,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
         await load_secret_key()
         if settings.demo:
-            from portal.demo import seed_demo
+            from resolvers.demo import seed_demo
 
             await seed_demo()
         hub = app.state.hub = Hub(settings.broadcast_url)

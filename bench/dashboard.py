@@ -65,7 +65,7 @@ async def seed(invoices: int) -> tuple[str, str]:
     from resolvers.invoices import LineValue, issue_invoice
     from resolvers.payments import add_payment_method, pay_invoice
     from resolvers.subscriptions import NewSubscription, create_subscription
-    from schema.base import global_id
+    from schema.relay import global_id
 
     account = await create_billing_account(
         NewAccount("Bench GmbH", "DE", "bench@example.com", "Bea", "Bench")
@@ -109,16 +109,16 @@ async def seed(invoices: int) -> tuple[str, str]:
 
 async def plain_dashboard(request: Request) -> Response:
     """The same JSON as the GraphQL query, built straight from the database."""
+    from core import ids
+    from core.money import format_amount
+    from core.settings import get_settings
     from models.accounts import Manager
     from models.invoices import Invoice, InvoiceLine
     from models.payments import Payment, PaymentMethod, PaymentStatus
     from models.subscriptions import Subscription
-    from portal import ids
-    from portal.settings import get_settings
     from resolvers.accounts import treatment_of
     from resolvers.auth import authenticate
     from resolvers.invoices import amount_due
-    from resolvers.money import format_amount
     from resolvers.payments import is_expired
     from resolvers.subscriptions import can_download_license
 
@@ -233,7 +233,7 @@ async def plain_dashboard(request: Request) -> Response:
 
 
 def build_app() -> Starlette:
-    from portal.settings import get_settings
+    from core.settings import get_settings
     from server import routes
 
     return Starlette(
@@ -273,9 +273,9 @@ async def measure(
 
 async def main(args: argparse.Namespace) -> None:
     from adapters.payments import SandboxGateway
-    from adapters.payments.current import set_gateway
-    from portal.db import tortoise_config
-    from portal.secrets import load_secret_key
+    from adapters.payments.registry import set_gateway
+    from core.db import tortoise_config
+    from core.secrets import load_secret_key
 
     logging_off: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off"}
     await Tortoise.init(config=tortoise_config(args.database_url))

@@ -33,12 +33,12 @@ import asyncpg  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
+from core import clock  # noqa: E402
+from core.db import tortoise_config  # noqa: E402
 from models.outbox import OutboxEmail, OutboxStatus  # noqa: E402
 from notifications.delivery import SmtpTransport, build_message  # noqa: E402
 from notifications.outbox import render  # noqa: E402
 from notifications.worker import OutboxWorker  # noqa: E402
-from portal import clock  # noqa: E402
-from portal.db import tortoise_config  # noqa: E402
 
 SENDER = "Customers Portal <noreply@localhost>"
 

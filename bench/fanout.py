@@ -262,9 +262,9 @@ def summary(latencies: list[float], delivered: int, expected: int) -> dict[str, 
 async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dict[str, Any]:
     from tortoise import Tortoise
 
+    from core.db import tortoise_config
     from models.notifications import Event, Notification
     from models.users import User
-    from portal.db import tortoise_config
     from resolvers.auth import start_session
 
     async with fresh_database(args.postgres_url) as database_url:

@@ -25,7 +25,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.table import Row
 
-from resolvers.money import format_amount
+from core.money import format_amount
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "dejavu"

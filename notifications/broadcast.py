@@ -33,13 +33,13 @@ class HubUnavailable(ConnectionError):
 
 
 @dataclass(frozen=True)
-class Event:
+class Message:
     channel: str
     message: str
     kind: Literal["message", "resync"] = "message"
 
 
-class Subscription:
+class Listener:
     """A local subscriber: a bounded queue of events, iterated with `async for`.
 
     If the queue overflows, pending events are dropped, `overflowed` is set and
@@ -50,14 +50,14 @@ class Subscription:
         self.channel = channel
         self.overflowed = False
         self._ended = False
-        self._queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=queue_size)
+        self._queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=queue_size)
 
-    async def __aiter__(self) -> AsyncGenerator[Event, None]:
+    async def __aiter__(self) -> AsyncGenerator[Message, None]:
         while (event := await self._queue.get()) is not None:
             yield event
         self._queue.put_nowait(None)  # a later iteration ends at once too
 
-    def _offer(self, event: Event) -> None:
+    def _offer(self, event: Message) -> None:
         if self._ended:
             return
         try:
@@ -85,7 +85,7 @@ class Hub:
         self._backend: Backend = backend_for_url(url)
         self._queue_size = queue_size
         self._reconnect_delay = reconnect_delay
-        self._channels: dict[str, set[Subscription]] = {}
+        self._channels: dict[str, set[Listener]] = {}
         self._lock = asyncio.Lock()  # guards backend (un)subscribe against _channels
         self._listener: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
@@ -139,11 +139,11 @@ class Hub:
             raise HubUnavailable("publishing to the broadcast backend failed") from exc
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+    async def subscribe(self, channel: str) -> AsyncIterator[Listener]:
         """Subscribe locally. On entry the backend subscription is active, so every
         message published from then on is delivered. Raises `HubUnavailable` while
         the backend is disconnected."""
-        subscription = Subscription(channel, self._queue_size)
+        subscription = Listener(channel, self._queue_size)
         await self._attach(subscription)
         try:
             yield subscription
@@ -154,7 +154,7 @@ class Hub:
         """Whether the backend is connected and answers (for /readyz)."""
         return self._connected and await self._backend.ping()
 
-    async def _attach(self, subscription: Subscription) -> None:
+    async def _attach(self, subscription: Listener) -> None:
         channel = subscription.channel
         async with self._lock:
             if not self._connected:
@@ -173,7 +173,7 @@ class Hub:
                     raise HubUnavailable("subscribing to the broadcast backend failed") from exc
                 raise
 
-    async def _detach(self, subscription: Subscription) -> None:
+    async def _detach(self, subscription: Listener) -> None:
         subscription._end()
         subscribers = self._channels.get(subscription.channel)
         if subscribers is None:
@@ -207,9 +207,9 @@ class Hub:
                 logger.warning("broadcast backend connection lost", exc_info=True)
                 await self._reconnect()
                 continue
-            self._fan_out(Event(channel=raw.channel, message=raw.message))
+            self._fan_out(Message(channel=raw.channel, message=raw.message))
 
-    def _fan_out(self, event: Event) -> None:
+    def _fan_out(self, event: Message) -> None:
         for subscription in list(self._channels.get(event.channel, ())):
             subscription._offer(event)
 
@@ -223,7 +223,7 @@ class Hub:
         logger.info("broadcast backend reconnected; telling local subscribers to resync")
         for channel, subscribers in list(self._channels.items()):
             for subscription in list(subscribers):
-                subscription._offer(Event(channel=channel, message="", kind="resync"))
+                subscription._offer(Message(channel=channel, message="", kind="resync"))
 
     async def _try_reconnect(self) -> bool:
         await self._backend.disconnect()

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
+from core.settings import Settings
 from models.outbox import OutboxEmail
-from portal.settings import Settings
 
 log = logging.getLogger("portal.mail")
 LINK = re.compile(r"https?://\S+token=\S+")

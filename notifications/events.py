@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
 from models.subscriptions import Subscription
 from notifications import live
 from notifications.outbox import Attachment, app_link, enqueue_email
-from portal import clock
 
 BILLING_ONLY = {EventKind.INVOICE_ISSUED, EventKind.PAYMENT_SUCCEEDED, EventKind.PAYMENT_FAILED}
 

@@ -27,9 +27,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from models.notifications import Event, Notification
 from notifications.broadcast import Hub, HubUnavailable
-from portal import clock
 
 log = logging.getLogger("portal.live")
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core import clock
+from core.settings import get_settings
 from models.outbox import OutboxEmail
-from portal import clock
-from portal.settings import get_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 

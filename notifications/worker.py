@@ -18,10 +18,10 @@ from datetime import timedelta
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.settings import Settings, get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from notifications.delivery import DeliveryError, Transport, build_message, transport_for
-from portal import clock
-from portal.settings import Settings, get_settings
 
 log = logging.getLogger("portal.mail")
 
@@ -146,7 +146,7 @@ def worker_for(settings: Settings) -> OutboxWorker:
 async def _main() -> None:
     from tortoise import Tortoise
 
-    from portal.db import apply_migrations, tortoise_config
+    from core.db import apply_migrations, tortoise_config
 
     settings = get_settings()
     await apply_migrations(settings.database_url)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core import clock
+from core.settings import get_settings
 from models.accounts import BillingAccount, Manager
 from models.users import User
-from portal import clock
-from portal.settings import get_settings
 from resolvers.errors import DomainError, ErrorCode, NotFound
 
 

@@ -7,15 +7,15 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.money import CurrencyInvalid, validate_currency
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.activity import ActivityEntry
 from models.users import User
 from notifications.outbox import app_link, enqueue_email
-from portal import clock
 from resolvers.auth import normalize_email
 from resolvers.countries import CountryInvalid, validate_country
 from resolvers.errors import DomainError, ErrorCode, invalid
-from resolvers.money import CurrencyInvalid, validate_currency
 from resolvers.tax import TaxDecision, TaxIdInvalid, tax_treatment, validate_tax_id
 from resolvers.users import clean_name
 

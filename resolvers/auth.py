@@ -10,13 +10,13 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.settings import get_settings
+from core.tokens import hash_token, new_token
 from models.auth import OneTimeToken, Session, TokenPurpose
 from models.users import User
 from notifications import live
 from notifications.outbox import app_link, enqueue_email
-from portal import clock
-from portal.settings import get_settings
-from portal.tokens import hash_token, new_token
 from resolvers import ratelimit
 from resolvers.access import confirmation_deadline_passed
 from resolvers.errors import DomainError, ErrorCode, invalid

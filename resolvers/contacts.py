@@ -13,11 +13,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
-from portal import clock
 from resolvers.access import managed_account
 from resolvers.accounts import AddressValue, clean_address, log_activity
 from resolvers.auth import normalize_email

@@ -26,11 +26,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from adapters.gitlab import GitLabIdentity, GitLabProvider, GrantRejected, ProviderUnavailable
+from core import clock
+from core.settings import get_settings
+from core.tokens import hash_token, new_token
 from models.auth import OAuthPurpose, OAuthState, Session, TokenPurpose
 from models.users import User
-from portal import clock
-from portal.settings import get_settings
-from portal.tokens import hash_token, new_token
 from resolvers import ratelimit
 from resolvers.auth import issue_token, session_active
 from resolvers.errors import DomainError, ErrorCode

@@ -13,14 +13,14 @@ from datetime import timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.tokens import hash_token, new_token
 from models.accounts import BillingAccount, Manager
 from models.invitations import Invitation, InvitationState
 from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
 from notifications.outbox import app_link, enqueue_email
-from portal import clock
-from portal.tokens import hash_token, new_token
 from resolvers.access import manager_of
 from resolvers.accounts import log_activity
 from resolvers.auth import SignedIn, normalize_email, start_session

@@ -15,6 +15,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.money import ensure_minor, format_amount
+from core.settings import get_settings
 from documents.invoice_pdf import (
     Buyer,
     InvoiceDocument,
@@ -32,12 +35,9 @@ from models.subscriptions import SalesChannel, Subscription
 from models.users import User
 from notifications.events import record_event
 from notifications.outbox import Attachment
-from portal import clock
-from portal.settings import get_settings
 from resolvers.access import manager_of
 from resolvers.accounts import log_activity, treatment_of
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
-from resolvers.money import ensure_minor, format_amount
 from resolvers.tax import compute_tax
 
 PAYMENT_TERMS_DAYS = 30

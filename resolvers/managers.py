@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
 from notifications import live
 from notifications.events import record_event
-from portal import clock
 from resolvers.access import manager_of
 from resolvers.accounts import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid

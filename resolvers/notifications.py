@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core import clock
 from models.accounts import Manager
 from models.auth import Session
 from models.notifications import EventKind, Notification
 from models.users import User
 from notifications import live
-from notifications.broadcast import Event as HubEvent
 from notifications.broadcast import HubUnavailable
-from notifications.broadcast import Subscription as HubSubscription
-from portal import clock
+from notifications.broadcast import Listener as HubListener
+from notifications.broadcast import Message as HubMessage
 from resolvers.access import managed_account_ids, manager_of
 from resolvers.auth import session_active
 from resolvers.errors import NotFound
@@ -131,7 +131,7 @@ class Ended(Exception):
     """The stream must end: session revoked or membership lost."""
 
 
-_WAKE = HubEvent(channel="", message="")  # the Watch found a reason to end this stream
+_WAKE = HubMessage(channel="", message="")  # the Watch found a reason to end this stream
 
 
 class NotificationStream:
@@ -145,7 +145,7 @@ class NotificationStream:
         self.last = 0  # the highest id sent (or the resume point)
         self.floor = 0  # nothing at or below this is sent
         self.sent: set[int] = set()
-        self.queue: asyncio.Queue[HubEvent | None] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.queue: asyncio.Queue[HubMessage | None] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.end_reason: str | None = None
         self.registered_at = float("inf")  # when the Watch started covering this stream
 
@@ -331,7 +331,7 @@ async def stream(
 
 
 async def _forward(
-    state: NotificationStream, subscription: HubSubscription
+    state: NotificationStream, subscription: HubListener
 ) -> AsyncIterator[NotificationItem]:
     """Live messages until the subscription ends; replays after a resync."""
     pump = asyncio.create_task(_pump(subscription, state.queue))
@@ -356,7 +356,7 @@ async def _forward(
             await pump
 
 
-async def _pump(subscription: HubSubscription, queue: asyncio.Queue[HubEvent | None]) -> None:
+async def _pump(subscription: HubListener, queue: asyncio.Queue[HubMessage | None]) -> None:
     async for event in subscription:
         await queue.put(event)  # back pressure: the hub queue overflows, we resync
     await queue.put(None)

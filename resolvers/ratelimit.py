@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from core import clock
 from models.system import RateLimitHit
-from portal import clock
 from resolvers.errors import DomainError, ErrorCode
 
 _local: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()

@@ -181,9 +181,9 @@ async def expire_ended(as_of: date) -> None:
 async def _main(as_of: date) -> RenewalRun:
     from tortoise import Tortoise
 
-    from portal.db import tortoise_config
-    from portal.secrets import load_secret_key
-    from portal.settings import get_settings
+    from core.db import tortoise_config
+    from core.secrets import load_secret_key
+    from core.settings import get_settings
 
     await Tortoise.init(config=tortoise_config(get_settings().database_url))
     try:
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Renew due subscriptions (R-SUB-3).")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     args = parser.parse_args(argv)
-    from portal import clock
+    from core import clock
 
     as_of = args.as_of or clock.today()
     print(f"Renewals as of {as_of}")

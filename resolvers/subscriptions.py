@@ -20,6 +20,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import clock
+from core.money import ensure_minor
+from core.secrets import secret_key
+from core.tokens import sign
 from models.accounts import BillingAccount
 from models.invoices import Invoice
 from models.notifications import EventKind
@@ -32,14 +36,10 @@ from models.subscriptions import (
 )
 from models.users import User
 from notifications.events import record_event
-from portal import clock
-from portal.secrets import secret_key
-from portal.tokens import sign
 from resolvers.access import manager_of
 from resolvers.accounts import log_activity
 from resolvers.errors import NotFound, invalid
 from resolvers.invoices import LineValue, issue_invoice, reseller_error
-from resolvers.money import ensure_minor
 
 NAME_SEQUENCE = "subscription"
 FIRST_NUMBER = 12345

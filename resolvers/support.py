@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.settings import get_settings
+from core.settings import get_settings
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from stdnum.nz import ird as nz_ird
 from stdnum.sg import uen as sg_uen
 from stdnum.us import ein as us_ein
 
+from core.money import ensure_minor
 from resolvers.countries import CountryInvalid, validate_country
-from resolvers.money import ensure_minor
 from resolvers.vat_rates import EU_MEMBER_STATES, standard_rate
 
 __all__ = [

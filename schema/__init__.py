@@ -5,29 +5,18 @@ A domain adds its `Query`/`Mutation`/`Subscription` classes to the lists below.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema import (
     accounts,
     auth,
-    billing_operator,
     contacts,
     invitations,
     invoices,
     managers,
     nodes,
-    operator,
     payments,
     subscriptions,
     support,
@@ -35,12 +24,9 @@ from schema import (
 )
 from schema import gitlab as gitlab_schema
 from schema import notifications as notifications_schema
-from schema.base import RejectNulText, should_mask_error
-
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 3000
-MAX_BATCH = 10
+from schema.extensions import MAX_BATCH, limits
+from schema.operator import accounts as operator_accounts
+from schema.operator import billing as operator_billing
 
 QUERIES: list[type] = [nodes.Query, users.Query, accounts.Query, support.Query, invoices.Query]
 MUTATIONS: list[type] = [
@@ -56,20 +42,9 @@ MUTATIONS: list[type] = [
     subscriptions.Mutation,
     invoices.Mutation,
 ]
-SUBSCRIPTIONS: list[type] = [notifications_schema.Subscription]
-OPERATOR_QUERIES: list[type] = [operator.Query]
-OPERATOR_MUTATIONS: list[type] = [billing_operator.Mutation, operator.Mutation]
-
-
-def limits() -> list[Callable[[], SchemaExtension]]:
-    """Bounded query cost (R-ERR-3); unexpected errors masked (R-ERR-1). Fresh per request."""
-    return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        RejectNulText,
-        lambda: MaskErrors(should_mask_error=should_mask_error),
-    ]
+SUBSCRIPTIONS: list[type] = [notifications_schema.NotificationStream]
+OPERATOR_QUERIES: list[type] = [operator_accounts.Query]
+OPERATOR_MUTATIONS: list[type] = [operator_billing.Mutation, operator_accounts.Mutation]
 
 
 def _config() -> StrawberryConfig:

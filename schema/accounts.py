@@ -17,12 +17,13 @@ from resolvers.access import managed_account
 from resolvers.errors import DomainError
 from resolvers.tax import TaxTreatment as TaxTreatmentModel
 from schema.activity import ActivityConnection, activity_connection
-from schema.base import Node, UserError, global_id, payload, pk_of, query_error
 from schema.contacts import AccountPrompt, prompts_of
 from schema.context import Info
+from schema.errors import UserError, payload, query_error
 from schema.invitations import Invitation
 from schema.invitations import account_invitations as invitations_of
 from schema.nodes import register_node
+from schema.relay import Node, global_id, pk_of
 from schema.users import User
 
 if TYPE_CHECKING:

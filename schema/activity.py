@@ -8,7 +8,7 @@ import strawberry
 
 from models.activity import ActivityEntry as EntryModel
 from resolvers import activity
-from schema.base import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size
 
 
 @strawberry.type

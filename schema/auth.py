@@ -6,8 +6,8 @@ import strawberry
 
 from resolvers import auth
 from resolvers.errors import DomainError, ErrorCode
-from schema.base import UserError, payload
 from schema.context import Info
+from schema.errors import UserError, payload
 from schema.users import User
 
 

@@ -8,8 +8,9 @@ import strawberry
 
 from models.accounts import BillingAccount as AccountModel
 from resolvers import contacts
-from schema.base import UserError, payload, pk_of
 from schema.context import Info
+from schema.errors import UserError, payload
+from schema.relay import pk_of
 
 if TYPE_CHECKING:
     from schema.accounts import AddressInput, BillingAccount, BillingAccountManager

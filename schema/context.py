@@ -15,10 +15,10 @@ from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from core.request_context import current_request_id
 from models.auth import Session
 from models.users import User
 from resolvers.access import require_user
-from schema.base import current_request_id
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from adapters.gitlab import provider_from_settings
-from portal.settings import get_settings
+from core.settings import get_settings
 from resolvers import gitlab
 from resolvers.errors import DomainError, ErrorCode
-from schema.base import UserError, payload
 from schema.context import Info
+from schema.errors import UserError, payload
 from schema.users import User
 
 

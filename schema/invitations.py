@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from core import clock
 from models.accounts import BillingAccount as AccountModel
 from models.accounts import Manager as ManagerModel
 from models.invitations import Invitation as InvitationModel
 from models.invitations import InvitationStatus as InvitationStatusModel
 from models.users import User as UserModel
-from portal import clock
 from resolvers import invitations
 from schema.auth import Session
-from schema.base import Node, UserError, global_id, payload, pk_of
 from schema.context import Info
+from schema.errors import UserError, payload
 from schema.nodes import register_node
+from schema.relay import Node, global_id, pk_of
 
 if TYPE_CHECKING:
     from schema.accounts import BillingAccount, BillingAccountManager

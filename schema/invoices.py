@@ -6,32 +6,23 @@ from datetime import date, datetime
 
 import strawberry
 
+from core.settings import get_settings
 from models.invoices import Invoice as InvoiceModel
 from models.invoices import InvoiceLine as LineModel
 from models.invoices import InvoiceStatus as InvoiceStatusModel
 from models.payments import Payment as PaymentModel
 from models.payments import PaymentStatus as PaymentStatusModel
 from models.subscriptions import Subscription as SubscriptionModel
-from portal.settings import get_settings
 from resolvers import invoices, payments
 from resolvers.errors import DomainError
 from resolvers.tax import format_rate_percent
 from schema.accounts import TaxTreatment
-from schema.base import (
-    Money,
-    Node,
-    PageInfo,
-    UserError,
-    decode_cursor,
-    encode_cursor,
-    global_id,
-    page_size,
-    payload,
-    pk_of,
-)
 from schema.context import Info
+from schema.errors import UserError, payload
+from schema.money import Money
 from schema.nodes import register_account_node
 from schema.payments import Payment
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
 from schema.subscriptions import ProductSubscription
 
 InvoiceStatus = strawberry.enum(InvoiceStatusModel, name="InvoiceStatus")

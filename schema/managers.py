@@ -8,9 +8,10 @@ import strawberry
 
 from resolvers import managers
 from resolvers.errors import DomainError
-from schema.base import UserError, payload, pk_of
 from schema.context import Info
+from schema.errors import UserError, payload
 from schema.nodes import register_node
+from schema.relay import pk_of
 
 if TYPE_CHECKING:
     from schema.accounts import BillingAccount, BillingAccountManager

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 import strawberry
 from tortoise.models import Model
 
-from portal import ids
+from core import ids
 from resolvers.access import confirmation_deadline_passed, managed_account_ids
-from schema.base import Node
 from schema.context import Info
+from schema.relay import Node
 
 NodeResolver = Callable[[Info, int], Awaitable[Any]]
 _resolvers: dict[str, NodeResolver] = {}

@@ -18,21 +18,10 @@ from resolvers import notifications
 from resolvers.errors import DomainError
 from resolvers.notifications import NotificationItem
 from schema.accounts import BillingAccount
-from schema.base import (
-    Node,
-    PageInfo,
-    UserError,
-    decode_cursor,
-    encode_cursor,
-    global_id,
-    page_size,
-    payload,
-    pk_of,
-    query_error,
-    raise_as_graphql,
-)
 from schema.context import Info, Loaders
+from schema.errors import UserError, payload, query_error, raise_as_graphql
 from schema.nodes import register_node
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
 
 if TYPE_CHECKING:
     from schema.invoices import Invoice
@@ -162,7 +151,7 @@ class Mutation:
 
 
 @strawberry.type
-class Subscription:
+class NotificationStream:
     @strawberry.subscription(
         description="Live events for the signed-in user (R-NOT-2, R-NOT-5). "
         "Ends when the session is revoked."

@@ -13,9 +13,11 @@ from models.payments import PaymentStatus as PaymentStatusModel
 from resolvers import payments
 from resolvers.errors import ErrorCode as ErrorCodeModel
 from schema.accounts import account_for_viewer
-from schema.base import ErrorCode, Money, Node, UserError, global_id, payload, pk_of
 from schema.context import Info
+from schema.errors import ErrorCode, UserError, payload
+from schema.money import Money
 from schema.nodes import register_account_node
+from schema.relay import Node, global_id, pk_of
 
 
 class CardBrandModel(StrEnum):

@@ -11,9 +11,10 @@ from models.subscriptions import SalesChannel as SalesChannelModel
 from models.subscriptions import Subscription as SubscriptionModel
 from models.subscriptions import SubscriptionStatus as StatusModel
 from resolvers import subscriptions
-from schema.base import Node, UserError, global_id, payload, pk_of
 from schema.context import Info
+from schema.errors import UserError, payload
 from schema.nodes import register_account_node
+from schema.relay import Node, global_id, pk_of
 
 Deployment = strawberry.enum(DeploymentModel, name="Deployment")
 SalesChannel = strawberry.enum(SalesChannelModel, name="SalesChannel")

@@ -7,8 +7,9 @@ import strawberry
 
 from models.users import User as UserModel
 from resolvers import users
-from schema.base import Node, UserError, global_id, payload
 from schema.context import Info
+from schema.errors import UserError, payload
+from schema.relay import Node, global_id
 
 if TYPE_CHECKING:
     from schema.accounts import BillingAccount

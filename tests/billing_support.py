@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 
 from adapters.payments import SandboxGateway
-from adapters.payments.current import set_gateway
+from adapters.payments.registry import set_gateway
+from core import clock
 from models.accounts import BillingAccount
 from models.invoices import Invoice
 from models.payments import PaymentMethod
 from models.subscriptions import Deployment, SalesChannel, Subscription
-from portal import clock
 from resolvers.invoices import LineValue, issue_invoice
 from resolvers.subscriptions import NewSubscription, create_subscription
-from schema.base import global_id
+from schema.relay import global_id
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ import pytest_asyncio
 from starlette.requests import Request
 from tortoise.contrib.test import tortoise_test_context
 
-from adapters.payments.current import set_gateway
+from adapters.payments.registry import set_gateway
+from core import clock, secrets
+from core.settings import get_settings
 from models import MODEL_MODULES
 from models.accounts import BillingAccount
 from models.outbox import OutboxEmail
 from models.users import User
-from portal import clock, secrets
-from portal.settings import get_settings
 from resolvers.accounts import NewAccount, create_billing_account
 from resolvers.auth import start_session
 from schema import operator_schema, schema

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal import clock
-from schema.base import global_id
+from core import clock
+from schema.relay import global_id
 from tests.conftest import gql, make_account, owner_of
 
 INVITE = """

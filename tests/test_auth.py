@@ -12,11 +12,11 @@ from unittest.mock import ANY
 
 import pytest
 
+from core import clock
+from core.settings import get_settings
 from models.auth import OneTimeToken, Session
 from models.outbox import OutboxEmail
-from portal import clock
-from portal.settings import get_settings
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import Viewer, emails_to, gql, link_token, make_account, make_user, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -25,7 +25,7 @@ import pytest
 from broadcaster import Broadcast
 from redis import asyncio as aredis
 
-from notifications.broadcast import Event, Hub, HubUnavailable, Subscription
+from notifications.broadcast import Hub, HubUnavailable, Listener, Message
 
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "")
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "")
@@ -70,12 +70,12 @@ async def make_hub() -> AsyncIterator[MakeHub]:
         await hub.stop()
 
 
-async def next_event(subscription: Subscription, timeout: float = 2.0) -> Event:
+async def next_event(subscription: Listener, timeout: float = 2.0) -> Message:
     async with asyncio.timeout(timeout), contextlib.aclosing(aiter(subscription)) as events:
         return await anext(events)
 
 
-async def rest(subscription: Subscription, timeout: float = 2.0) -> list[Event]:
+async def rest(subscription: Listener, timeout: float = 2.0) -> list[Message]:
     """Everything until the subscription ends."""
     async with asyncio.timeout(timeout):
         return [event async for event in subscription]
@@ -163,8 +163,8 @@ async def test_channels_are_isolated(make_hub: MakeHub, url: str, channel: str):
     async with hub.subscribe(channel) as mine, hub.subscribe(channel + "-other") as other:
         await hub.publish(channel + "-other", "not for you")
         await hub.publish(channel, "for you")
-        assert await next_event(mine) == Event(channel, "for you")
-        assert await next_event(other) == Event(channel + "-other", "not for you")
+        assert await next_event(mine) == Message(channel, "for you")
+        assert await next_event(other) == Message(channel + "-other", "not for you")
 
 
 @pytest.mark.parametrize("url", ALL_BACKENDS)
@@ -189,7 +189,7 @@ async def test_subscribe_again_after_last_subscriber_left(
         pass
     async with hub.subscribe(channel) as subscription:
         await hub.publish(channel, "back")
-        assert await next_event(subscription) == Event(channel, "back")
+        assert await next_event(subscription) == Message(channel, "back")
 
     last = hub.subscribe(channel)
     await last.__aenter__()
@@ -198,7 +198,7 @@ async def test_subscribe_again_after_last_subscriber_left(
     async with hub.subscribe(channel) as subscription:
         await leaving
         await hub.publish(channel, "raced")
-        assert await next_event(subscription) == Event(channel, "raced")
+        assert await next_event(subscription) == Message(channel, "raced")
 
 
 @pytest.mark.parametrize("url", SHARED_BACKENDS)
@@ -212,7 +212,7 @@ async def test_subscriber_receives_events_published_by_another_instance(
         name = f"{channel}-{attempt}"
         async with receiver.subscribe(name) as subscription:
             await publisher.publish(name, "from elsewhere")
-            assert await next_event(subscription) == Event(name, "from elsewhere")
+            assert await next_event(subscription) == Message(name, "from elsewhere")
 
 
 # --- fault 1: the first subscriber never receives (Redis, redis-py 8) ----------------
@@ -225,7 +225,7 @@ async def test_first_subscriber_receives(make_hub: MakeHub, channel: str):
     hub = await make_hub(REDIS_URL)
     async with hub.subscribe(channel) as subscription:
         await hub.publish(channel, "hello")
-        assert await next_event(subscription) == Event(channel, "hello")
+        assert await next_event(subscription) == Message(channel, "hello")
 
 
 @pytest.mark.redis
@@ -324,7 +324,7 @@ async def test_reconnects_after_redis_restart_and_sends_resync(
                 pass
 
         redis_server.start()
-        resync = Event(channel, "", kind="resync")
+        resync = Message(channel, "", kind="resync")
         assert [await next_event(s, timeout=5) for s in (first, second)] == [resync] * 2
         assert hub.reconnects == 1
         assert await hub.ping()
@@ -379,10 +379,10 @@ async def test_reconnects_after_postgres_connection_lost(make_hub: MakeHub, chan
         finally:
             await killer.close()
         assert killed == 1
-        assert await next_event(subscription, timeout=5) == Event(channel, "", kind="resync")
+        assert await next_event(subscription, timeout=5) == Message(channel, "", kind="resync")
         assert hub.reconnects == 1
         await hub.publish(channel, "after")
-        assert await next_event(subscription) == Event(channel, "after")
+        assert await next_event(subscription) == Message(channel, "after")
 
 
 # --- fault 4: unbounded per-subscriber queues --------------------------------------------
@@ -395,7 +395,7 @@ async def test_slow_subscriber_overflows_and_ends(make_hub: MakeHub, channel: st
     async with hub.subscribe(channel) as slow, hub.subscribe(channel) as fast:
         for number in range(10):
             await hub.publish(channel, str(number))
-            assert await next_event(fast) == Event(channel, str(number))
+            assert await next_event(fast) == Message(channel, str(number))
         assert slow.overflowed
         assert not fast.overflowed
         assert await rest(slow) == []
@@ -454,7 +454,7 @@ async def test_start_is_idempotent_and_stop_ends_subscriptions(channel: str):
     assert await hub.ping()
     async with hub.subscribe(channel) as subscription:
         await hub.publish(channel, "once")
-        assert await next_event(subscription) == Event(channel, "once")
+        assert await next_event(subscription) == Message(channel, "once")
         await hub.stop()
         assert await rest(subscription) == []
         assert not subscription.overflowed

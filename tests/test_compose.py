@@ -146,12 +146,12 @@ def runtime_settings() -> frozenset[str]:
 
 
 def settings_env_names() -> set[str]:
-    """The environment names `portal.settings.Settings` reads."""
+    """The environment names `core.settings.Settings` reads."""
     try:
-        from portal.settings import Settings
+        from core.settings import Settings
     except Exception as exc:
         pytest.fail(
-            "portal.settings.Settings (pydantic-settings, env_prefix 'PORTAL_') "
+            "core.settings.Settings (pydantic-settings, env_prefix 'PORTAL_') "
             f"could not be imported, so docker-compose.yml cannot be checked against it: {exc!r}"
         )
     prefix = str(Settings.model_config.get("env_prefix", ""))
@@ -195,7 +195,7 @@ def test_compose_uses_only_runtime_setting_names() -> None:
 
 
 def test_compose_uses_only_names_the_settings_class_reads() -> None:
-    """Every PORTAL_* name in docker-compose.yml is a field of portal.settings.Settings."""
+    """Every PORTAL_* name in docker-compose.yml is a field of core.settings.Settings."""
     unread = compose_portal_names() - settings_env_names()
     assert not unread, f"set in docker-compose.yml but not read by Settings: {sorted(unread)}"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import clock
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind
-from portal import clock
 from resolvers import contacts
 from resolvers.contacts import AccountPromptCode, Prompt
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
 
 SET_SUBSCRIPTION = """

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from core import clock
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.payments import Payment, PaymentMethod, PaymentStatus
-from portal import clock
 from tests.billing_support import gid, make_subscription
 from tests.conftest import Result, Viewer, gql, make_account, owner_of
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.payments.current import set_gateway
+from adapters.payments.registry import set_gateway
 from models.accounts import BillingAccount, Manager
 from models.users import User
-from portal.demo import DEMO_COMPANY, DEMO_EMAIL, seed_demo
+from resolvers.demo import DEMO_COMPANY, DEMO_EMAIL, seed_demo
 from tests.conftest import Viewer, gql
 
 pytestmark = pytest.mark.usefixtures("db", "fresh_gateway")
@@ -44,7 +44,7 @@ async def test_seed_demo_is_idempotent_and_its_link_signs_in(
     caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Seeding twice makes one demo account; each run prints a fresh link that signs in."""
-    with caplog.at_level(logging.WARNING, logger="portal.demo"):
+    with caplog.at_level(logging.WARNING, logger="resolvers.demo"):
         first = await seed_demo()
         second = await seed_demo()
     assert first != second

@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 from pypdf import PdfReader
 
-from adapters.payments.current import get_gateway
+from adapters.payments.registry import get_gateway
 from adapters.payments.sandbox import SandboxGateway
 from tests.conftest import POSTGRES_URL, LiveServer, serve_app
 from tests.test_e2e_managers import owner_session

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from core import clock
+from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from notifications.delivery import DeliveryError, SmtpTransport
 from notifications.outbox import enqueue_email
 from notifications.worker import LEASE, OutboxWorker, worker_for
-from portal import clock
-from portal.settings import get_settings
 from tests.conftest import operator_gql
 
 ROOT = Path(__file__).resolve().parent.parent

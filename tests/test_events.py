@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from tortoise.transactions import in_transaction
 
+from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
 from notifications.events import record_event
-from portal import clock
 from tests.conftest import emails_to, make_account, make_user
 
 

@@ -20,8 +20,8 @@ from hypothesis_graphql import nodes
 from models.accounts import BillingAccount
 from resolvers.auth import authenticate
 from schema import operator_schema, schema
-from schema.base import global_id
 from schema.context import Context
+from schema.relay import global_id
 from tests.conftest import fake_request, make_account, owner_of
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -31,10 +31,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from adapters.gitlab import GitLabIdentity, GitLabOAuth, GrantRejected, ProviderUnavailable
+from core import clock
+from core.settings import Settings, get_settings
 from models.auth import OAuthPurpose, OAuthState, OneTimeToken
 from models.users import User
-from portal import clock
-from portal.settings import Settings, get_settings
 from resolvers import gitlab
 from resolvers.auth import start_session
 from resolvers.errors import DomainError, ErrorCode

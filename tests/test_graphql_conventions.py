@@ -13,8 +13,8 @@ import schema.users
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.outbox import OutboxEmail
 from models.users import User
-from schema import MAX_ALIASES, MAX_BATCH, MAX_DEPTH, MAX_TOKENS
-from schema.base import global_id
+from schema.extensions import MAX_ALIASES, MAX_BATCH, MAX_DEPTH, MAX_TOKENS
+from schema.relay import global_id
 from tests.conftest import (
     LiveServer,
     emails_to,
@@ -100,7 +100,7 @@ async def test_r_err_1_domain_errors_in_queries_are_shown(monkeypatch: pytest.Mo
     """R-ERR-1: a DomainError raised in a query field (directly or via `query_error`) reaches
     the client with its message and code; it is not masked."""
     from resolvers.errors import DomainError, ErrorCode
-    from schema.base import query_error
+    from schema.errors import query_error
 
     viewer = await sign_in(await make_user())
     for raised in (

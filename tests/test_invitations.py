@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
+from core import clock
+from core.tokens import hash_token
 from models.accounts import BillingAccount, Manager
 from models.invitations import Invitation
 from models.notifications import Event, EventKind
 from models.users import User
-from portal import clock
-from portal.tokens import hash_token
 from resolvers import invitations
 from resolvers.errors import DomainError, ErrorCode
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import (
     Viewer,
     emails_to,

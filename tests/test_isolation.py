@@ -24,6 +24,7 @@ from graphql import (
     get_named_type,
 )
 
+from core import clock, ids
 from models.accounts import BillingAccount, Manager
 from models.activity import ActivityEntry
 from models.invitations import Invitation
@@ -32,9 +33,8 @@ from models.notifications import Event, EventKind, Notification
 from models.payments import PaymentMethod
 from models.subscriptions import Deployment, Subscription
 from notifications.events import record_event
-from portal import clock, ids
 from schema import schema
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of
 
 # The type of object an id argument names, by the argument's name.

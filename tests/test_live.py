@@ -13,14 +13,14 @@ import pytest
 import pytest_asyncio
 from tortoise.transactions import in_transaction
 
+from core import clock, ids
 from models.accounts import BillingAccount, Manager
 from models.auth import Session
 from models.notifications import Event, EventKind, Notification
 from notifications import live
-from notifications.broadcast import Event as HubEvent
 from notifications.broadcast import Hub, HubUnavailable
+from notifications.broadcast import Message as HubMessage
 from notifications.events import record_event
-from portal import clock, ids
 from resolvers.auth import authenticate
 from schema import schema
 from schema.context import Context
@@ -190,7 +190,7 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
         await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
     await asyncio.sleep(0.3)
     assert stream.received.empty()
-    hub._fan_out(HubEvent(channel=live.CHANNEL, message="", kind="resync"))
+    hub._fan_out(HubMessage(channel=live.CHANNEL, message="", kind="resync"))
     assert (await stream.next())["title"] == "Lost"
     await stream.close()
 

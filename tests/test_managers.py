@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
-from portal import clock
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
 
 REMOVE = """

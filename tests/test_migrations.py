@@ -19,7 +19,7 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.models import Model
 
-from portal.db import apply_migrations, tortoise_config
+from core.db import apply_migrations, tortoise_config
 from tests.conftest import POSTGRES_URL
 
 REGENERATE = "models and migrations differ: regenerate with `tortoise makemigrations`"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from core import ids
 from models.accounts import BillingAccount, Manager
 from models.notifications import EventKind, Notification
 from notifications.events import record_event
-from portal import ids
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
 
 FEED = """

@@ -15,11 +15,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from core import clock
+from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from models.users import User
 from notifications.worker import worker_for
-from portal import clock
-from portal.settings import get_settings
 from resolvers.auth import request_sign_in_link
 from tests.conftest import free_port, link_token, make_user
 

@@ -13,7 +13,7 @@ from adapters.payments import (
     SandboxGateway,
     gateway_from_name,
 )
-from resolvers.money import CurrencyInvalid
+from core.money import CurrencyInvalid
 
 TODAY = date(2026, 11, 1)
 

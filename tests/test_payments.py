@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from adapters.payments import SandboxGateway
+from core import clock
 from models.activity import ActivityEntry
 from models.payments import PaymentMethod
-from portal import clock
 from tests.billing_support import gateway, gid
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
 

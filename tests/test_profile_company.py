@@ -8,7 +8,7 @@ import pytest
 
 from models.accounts import BillingAccount
 from models.users import User
-from schema.base import global_id
+from schema.relay import global_id
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")

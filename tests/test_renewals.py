@@ -150,8 +150,8 @@ def test_renewals_command_prints_progress(tmp_path: Path) -> None:
     setup = (
         "import asyncio\n"
         "from tortoise import Tortoise\n"
-        "from portal.db import tortoise_config\n"
-        "from portal.settings import get_settings\n"
+        "from core.db import tortoise_config\n"
+        "from core.settings import get_settings\n"
         "async def main():\n"
         "    await Tortoise.init(config=tortoise_config(get_settings().database_url))\n"
         "    await Tortoise.generate_schemas()\n"

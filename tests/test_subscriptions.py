@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 
 import httpx
 
+from core import clock
+from core.secrets import secret_key
+from core.tokens import sign
 from models.invoices import Invoice, InvoiceLine
 from models.notifications import Event, EventKind
 from models.subscriptions import Deployment, Subscription
-from portal import clock
-from portal.secrets import secret_key
-from portal.tokens import sign
 from tests.billing_support import gid, make_subscription
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from resolvers import money
+from core import money
 from resolvers.countries import ISO_3166_ALPHA2
 from resolvers.tax import (
     REVERSE_CHARGE_NOTE,

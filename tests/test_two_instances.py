@@ -28,10 +28,10 @@ import pytest_asyncio
 from tortoise import Tortoise
 from websockets.asyncio.client import ClientConnection, connect
 
+from core import ids
+from core.db import tortoise_config
 from models.notifications import Notification
 from models.users import User
-from portal import ids
-from portal.db import tortoise_config
 from resolvers.auth import start_session
 from tests.conftest import POSTGRES_URL, REDIS_URL
 

@@ -10,7 +10,7 @@ from adapters.gitlab.base import (
     ProviderUnavailable,
 )
 from adapters.gitlab.oauth import GitLabOAuth
-from portal.settings import Settings
+from core.settings import Settings
 
 __all__ = [
     "CALLBACK_PATH",

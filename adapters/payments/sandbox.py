@@ -37,7 +37,7 @@ from adapters.payments.base import (
     GatewayUnavailable,
     IdempotencyKeyReused,
 )
-from resolvers.money import ensure_minor, validate_currency
+from core.money import ensure_minor, validate_currency
 
 
 class _TestCard(NamedTuple):

@@ -11,12 +11,12 @@ from adapters.payments import (
     CardRejected,
     GatewayUnavailable,
 )
-from adapters.payments.current import get_gateway
+from adapters.payments.registry import get_gateway
+from core import clock
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
 from models.subscriptions import Subscription
 from models.users import User
-from portal import clock
 from resolvers.access import managed_account, manager_of
 from resolvers.accounts import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid

@@ -14,7 +14,9 @@ from adapters.payments import (
     GatewayUnavailable,
     IdempotencyKeyReused,
 )
-from adapters.payments.current import get_gateway
+from adapters.payments.registry import get_gateway
+from core import clock
+from core.money import format_amount
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import EventKind
@@ -22,11 +24,9 @@ from models.payments import Payment, PaymentStatus
 from models.subscriptions import Subscription
 from models.users import User
 from notifications.events import record_event
-from portal import clock
 from resolvers.accounts import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import amount_due, invoice_for_viewer
-from resolvers.money import format_amount
 from resolvers.payments.cards import attach, method_for_viewer
 
 MAX_KEY_LENGTH = 255

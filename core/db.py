@@ -8,8 +8,8 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate
 
+from core.settings import get_settings
 from models import MODEL_MODULES
-from portal.settings import get_settings
 
 
 def tortoise_config(db_url: str, connection: str = "default") -> dict[str, Any]:

@@ -11,9 +11,10 @@ from models.subscriptions import Subscription as SubscriptionModel
 from resolvers import payments, renewals, subscriptions
 from resolvers.errors import NotFound
 from resolvers.invoices import LineValue, issue_invoice
-from schema.base import UserError, payload, pk_of
+from schema.errors import UserError, payload
 from schema.invoices import Invoice
 from schema.payments import DeletePaymentMethodPayload
+from schema.relay import pk_of
 from schema.subscriptions import (
     Deployment,
     ProductSubscription,

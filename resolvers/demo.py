@@ -12,15 +12,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from core import clock
 from models.accounts import BillingAccount, Manager
 from models.auth import TokenPurpose
 from models.users import User
 from notifications.outbox import app_link
-from portal import clock
 from resolvers.accounts import AddressValue, NewAccount, create_billing_account
 from resolvers.auth import LINK_LIFETIME, issue_token
 
-log = logging.getLogger("portal.demo")
+log = logging.getLogger("resolvers.demo")
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_COMPANY = "Demo Corp GmbH"

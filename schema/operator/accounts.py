@@ -12,14 +12,9 @@ from models.outbox import OutboxStatus
 from resolvers import accounts
 from resolvers.errors import DomainError, invalid
 from schema.accounts import AddressInput, BillingAccount
-from schema.base import (
-    UserError,
-    global_id,
-    page_size,
-    payload,
-    pk_of,
-)
 from schema.context import Info
+from schema.errors import UserError, payload
+from schema.relay import global_id, page_size, pk_of
 
 
 @strawberry.input

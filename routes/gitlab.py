@@ -16,8 +16,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from adapters.gitlab import CALLBACK_PATH, provider_from_settings
+from core.settings import get_settings
 from models.auth import OAuthPurpose
-from portal.settings import get_settings
 from resolvers import gitlab
 from resolvers.errors import DomainError
 

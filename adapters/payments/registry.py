@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from adapters.payments import PaymentGateway, SandboxGateway, gateway_from_name
-from portal import clock
-from portal.settings import get_settings
+from core import clock
+from core.settings import get_settings
 
 _gateway: PaymentGateway | None = None
 

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from core import ids
 from models.users import User
-from portal import ids
 from resolvers.access import confirmation_deadline_passed
 from resolvers.auth import authenticate
 from resolvers.errors import DomainError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from core.settings import get_settings
 from models.system import SystemValue
-from portal.settings import get_settings
 
 _cached: str | None = None
 

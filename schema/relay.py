@@ -1,0 +1,61 @@
+"""Global ids, the Node interface and paged connections with signed cursors."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from core import ids
+from core.secrets import secret_key
+from core.tokens import sign
+from resolvers.errors import NotFound, invalid
+
+MAX_PAGE_SIZE = 100
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+def global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(ids.encode(type_name, pk))
+
+
+def pk_of(value: str, type_name: str, *field: str) -> int:
+    """The database id behind a global id of `type_name`; anything else is NOT_FOUND."""
+    try:
+        return ids.decode_as(value, type_name)
+    except ids.InvalidId as exc:
+        raise NotFound(type_name, list(field) or None) from exc
+
+
+def page_size(first: int | None, *field: str) -> int:
+    size = 20 if first is None else first
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise invalid(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", *(field or ("first",)))
+    return size
+
+
+def encode_cursor(value: str) -> str:
+    raw = f"{value}|{sign(secret_key(), value)}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *field: str) -> str:
+    """A cursor this server signed, or INVALID: clients cannot forge positions."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, signature = raw.rsplit("|", 1)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("This cursor is not valid.", *(field or ("after",))) from exc
+    if sign(secret_key(), value) != signature:
+        raise invalid("This cursor is not valid.", *(field or ("after",)))
+    return value
