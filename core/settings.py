@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     gitlab_client_secret: SecretStr | None = None
     cors_origins: str = ""
     graphiql: bool = True
+    trusted_proxies: str = ""
 
     # Beyond RUNTIME.md: tuning knobs with safe defaults.
     payment_gateway: str = "sandbox"
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """Proxies whose `X-Forwarded-For` is believed (addresses or CIDR networks)."""
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
 
 @lru_cache(maxsize=1)

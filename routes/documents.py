@@ -18,25 +18,17 @@ from starlette.routing import BaseRoute, Route
 from core import ids
 from models.users import User
 from resolvers.access import confirmation_deadline_passed
-from resolvers.auth import authenticate
 from resolvers.errors import DomainError
 from resolvers.invoices import invoice_for_viewer, invoice_pdf
 from resolvers.subscriptions import license_for_viewer
-
-
-def _bearer(request: Request) -> str | None:
-    value = request.headers.get("authorization") or ""
-    if value[:7].lower() == "bearer ":
-        return value[7:].strip() or None
-    return None
+from routes.caller import identify
 
 
 async def _viewer(request: Request) -> User | None:
-    token = _bearer(request)
-    found = await authenticate(token) if token else None
-    if found is None or confirmation_deadline_passed(found[1]):
+    user = (await identify(request)).user
+    if user is None or confirmation_deadline_passed(user):
         return None
-    return found[1]
+    return user
 
 
 def _not_found() -> Response:

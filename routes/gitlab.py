@@ -20,6 +20,7 @@ from core.settings import get_settings
 from models.auth import OAuthPurpose
 from resolvers import gitlab
 from resolvers.errors import DomainError
+from routes.caller import client_address
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -36,17 +37,10 @@ def failed(purpose: OAuthPurpose, error: DomainError) -> RedirectResponse:
     return to_app("/sign-in", error=code, message=error.message)
 
 
-def client_of(request: Request) -> str:
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
-
-
 async def sign_in(request: Request) -> Response:
     provider = provider_from_settings(get_settings())
     try:
-        url = await gitlab.begin_sign_in(provider, client_of(request))
+        url = await gitlab.begin_sign_in(provider, client_address(request))
     except DomainError as error:
         return failed(OAuthPurpose.SIGN_IN, error)
     return RedirectResponse(url, status_code=302, headers=NO_STORE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -74,26 +73,23 @@ class Loaders:
 
 @dataclass
 class Context:
+    """What a resolver may know about the request; the caller is decided in `routes.caller`."""
+
     request: Request | WebSocket
     response: Response | WebSocket | None
     session: Session | None = None
     user: User | None = None
     loaders: Loaders = field(default_factory=Loaders)
     connection_params: dict[str, Any] | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    request_id: str = field(default_factory=current_request_id.get)
     operator: bool = False
-
-    def __post_init__(self) -> None:
-        current_request_id.set(self.request_id)
+    client_address: str | None = None
 
     @property
     def client(self) -> str:
-        """The caller's address, for per-client rate limits (R-AUTH-3).
-
-        Never read from X-Forwarded-For here: any caller can send that header. Behind a proxy,
-        uvicorn puts the real address in the ASGI scope for proxies it trusts
-        (`FORWARDED_ALLOW_IPS`).
-        """
+        """The caller's address, for per-client rate limits (R-AUTH-3)."""
+        if self.client_address is not None:
+            return self.client_address
         return self.request.client.host if self.request.client else "unknown"
 
     def viewer(self, *, allow_unconfirmed: bool = False) -> User:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from tortoise.contrib.test import tortoise_test_context
 
 from adapters.payments.registry import set_gateway
 from core import clock, secrets
+from core.request_context import current_request_id
 from core.settings import get_settings
 from models import MODEL_MODULES
 from models.accounts import BillingAccount
@@ -132,6 +134,7 @@ async def gql(
     client: str = "203.0.113.7",
 ) -> Result:
     """Run a customer API document as `as_` (or signed out), like an HTTP request would."""
+    current_request_id.set(uuid.uuid4().hex[:16])  # as the RequestId middleware does
     context = Context(request=fake_request(as_.token if as_ else None, client), response=None)
     if as_ is not None:
         from resolvers.auth import authenticate
