@@ -1,7 +1,11 @@
-"""The one authorization path: an object is reachable only through an account its viewer manages.
+"""The one authorization path, for reads and writes: an object is reachable only through an
+account its viewer may use now.
 
-Every resolver that takes an id goes through `managed_account` or `manager_of`, so another
-account's object behaves exactly like a missing one (R-ERR-2).
+A viewer sees an account while they manage it and their email is confirmed or still within
+the grace period (R-CONF-1); the operator sees every account. Every resolver that takes an id
+goes through `managed_account`, `manager_of` or `can_see_account`, so another account's object
+behaves exactly like a missing one (R-ERR-2), and a rule like the grace period holds on every
+path (`tests/test_visibility.py` walks them all).
 """
 
 from __future__ import annotations
@@ -49,3 +53,29 @@ async def managed_account(user: User, account_id: int) -> BillingAccount:
 
 async def managed_account_ids(user: User) -> list[int]:
     return list(await Manager.filter(user_id=user.id).values_list("account_id", flat=True))  # type: ignore[arg-type]
+
+
+def may_use_portal(user: User | None) -> bool:
+    return user is not None and not confirmation_deadline_passed(user)
+
+
+async def can_see_account(user: User | None, account_id: int, *, operator: bool = False) -> bool:
+    """The operator, or a manager of the account who may use the portal now (R-ERR-2)."""
+    if operator:
+        return True
+    if user is None or not may_use_portal(user):
+        return False
+    return await Manager.exists(account_id=account_id, user_id=user.id)
+
+
+async def visible_accounts(user: User) -> list[BillingAccount]:
+    """The accounts `user` manages, if they may use the portal now; oldest first."""
+    if not may_use_portal(user):
+        return []
+    return await BillingAccount.filter(managers__user_id=user.id).order_by("id")
+
+
+async def visible_account(user: User | None, account_id: int) -> BillingAccount:
+    """The account, for a viewer who may see it; EMAIL_UNCONFIRMED past the grace period (say
+    so, rather than pretend it is missing); NOT_FOUND otherwise."""
+    return await managed_account(require_user(user), account_id)

@@ -16,12 +16,12 @@ from tortoise.transactions import in_transaction
 from core import clock
 from core.tokens import hash_token, new_token
 from models.accounts import BillingAccount, Manager
-from models.invitations import Invitation, InvitationState
+from models.invitations import Invitation, InvitationState, InvitationStatus
 from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
 from notifications.outbox import app_link, enqueue_email
-from resolvers.access import manager_of
+from resolvers.access import can_see_account, manager_of, may_use_portal
 from resolvers.accounts import log_activity
 from resolvers.auth import SignedIn, normalize_email, start_session
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
@@ -50,12 +50,20 @@ async def pending_for(user: User) -> list[Invitation]:
 async def visible_invitation(user: User, invitation_id: int) -> Invitation:
     """An invitation of an account the user manages; anything else is NOT_FOUND (R-ERR-2)."""
     invitation = await Invitation.get_or_none(id=invitation_id)
-    if invitation is None or not await Manager.exists(
-        account_id=invitation.account_id,  # type: ignore[attr-defined]
-        user_id=user.id,
-    ):
+    if invitation is None or not await can_see_account(user, invitation.account_id):  # type: ignore[attr-defined]
         raise NotFound("Invitation", ["invitationId"])
     return invitation
+
+
+async def invitation_for_viewer(user: User, invitation_id: int) -> Invitation | None:
+    """For the account's managers; for the invitee while it is pending (R-MGR-1)."""
+    invitation = await Invitation.get_or_none(id=invitation_id)
+    if invitation is None or not may_use_portal(user):
+        return None
+    pending = invitation.status_at(clock.now()) is InvitationStatus.PENDING
+    if pending and invitation.email == user.email:
+        return invitation
+    return invitation if await can_see_account(user, invitation.account_id) else None  # type: ignore[attr-defined]
 
 
 async def _lock_account(account_id: int) -> BillingAccount:

@@ -13,7 +13,7 @@ from models.notifications import EventKind
 from models.users import User
 from notifications import live
 from notifications.events import record_event
-from resolvers.access import manager_of
+from resolvers.access import can_see_account, manager_of
 from resolvers.accounts import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 
@@ -21,10 +21,7 @@ from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 async def visible_manager(user: User, manager_id: int, *field: str) -> Manager:
     """A manager row of an account the user manages; anything else is NOT_FOUND (R-ERR-2)."""
     manager = await Manager.get_or_none(id=manager_id).select_related("user")
-    if manager is None or not await Manager.exists(
-        account_id=manager.account_id,  # type: ignore[attr-defined]
-        user_id=user.id,
-    ):
+    if manager is None or not await can_see_account(user, manager.account_id):  # type: ignore[attr-defined]
         raise NotFound("Billing account manager", list(field) or ["managerId"])
     return manager
 

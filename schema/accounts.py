@@ -13,8 +13,8 @@ from models.accounts import Manager as ManagerModel
 from models.invitations import InvitationStatus as InvitationStatusModel
 from models.users import User as UserModel
 from resolvers import accounts
-from resolvers.access import managed_account
-from resolvers.errors import DomainError
+from resolvers.access import managed_account, visible_account
+from resolvers.errors import DomainError, NotFound
 from resolvers.tax import TaxTreatment as TaxTreatmentModel
 from schema.activity import ActivityConnection, activity_connection
 from schema.contacts import AccountPrompt, prompts_of
@@ -23,6 +23,7 @@ from schema.errors import UserError, payload, query_error
 from schema.invitations import Invitation
 from schema.invitations import account_invitations as invitations_of
 from schema.nodes import register_node
+from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 from schema.users import User
 
@@ -276,10 +277,6 @@ class BillingAccount(Node):
         return await invoices_of(self._model.id, first, after, status)
 
 
-async def accounts_managed_by(user: UserModel) -> list[AccountModel]:
-    return await AccountModel.filter(managers__user_id=user.id).order_by("id")
-
-
 async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
     if info.context.operator:
         account = await AccountModel.get_or_none(id=pk)
@@ -287,13 +284,11 @@ async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
     if info.context.user is None:
         return None
     try:
-        viewer = info.context.viewer()
+        return BillingAccount.from_model(await visible_account(info.context.user, pk))
+    except NotFound:
+        return None
     except DomainError as error:  # EMAIL_UNCONFIRMED: say so, do not pretend it is missing
         raise query_error(error) from error
-    try:
-        return BillingAccount.from_model(await managed_account(viewer, pk))
-    except DomainError:
-        return None
 
 
 register_node("BillingAccount", resolve_account)
@@ -337,7 +332,7 @@ class UpdateCompanyDetailsPayload:
 async def account_for_viewer(info: Info, account_id: str, *field: str) -> AccountModel:
     """The account behind a global id, if the viewer manages it; else NOT_FOUND (R-ERR-2)."""
     pk = pk_of(account_id, "BillingAccount", *field)
-    return await managed_account(info.context.viewer(), pk)
+    return await managed_account(info.context.acting_user, pk)
 
 
 @strawberry.type
@@ -354,7 +349,7 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Managers edit company name, tax ID, country, address.")
-    @payload(UpdateCompanyDetailsPayload)
+    @payload(UpdateCompanyDetailsPayload, requires=PortalUser)
     async def update_company_details(
         self, info: Info, input: UpdateCompanyDetailsInput
     ) -> UpdateCompanyDetailsPayload:
@@ -367,7 +362,7 @@ class Mutation:
             else (input.address.to_value() if input.address else None)
         )
         updated = await accounts.update_company_details(
-            info.context.viewer(),
+            info.context.acting_user,
             account,
             name=input.name,
             tax_id=input.tax_id,

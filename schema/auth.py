@@ -8,6 +8,7 @@ from resolvers import auth
 from resolvers.errors import DomainError, ErrorCode
 from schema.context import Info
 from schema.errors import UserError, payload
+from schema.permissions import SignedIn
 from schema.users import User
 
 
@@ -80,7 +81,7 @@ class Mutation:
         return ConfirmEmailPayload(user=User.from_model(await auth.confirm_email(token)))
 
     @strawberry.mutation
-    @payload(ResendEmailConfirmationPayload)
+    @payload(ResendEmailConfirmationPayload, requires=SignedIn)
     async def resend_email_confirmation(self, info: Info) -> ResendEmailConfirmationPayload:
-        await auth.resend_confirmation(info.context.viewer(allow_unconfirmed=True))
+        await auth.resend_confirmation(info.context.acting_user)
         return ResendEmailConfirmationPayload()

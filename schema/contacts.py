@@ -10,6 +10,7 @@ from models.accounts import BillingAccount as AccountModel
 from resolvers import contacts
 from schema.context import Info
 from schema.errors import UserError, payload
+from schema.permissions import PortalUser
 from schema.relay import pk_of
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ class AccountPrompt:
 
 async def prompts_of(info: Info, account: AccountModel) -> list[AccountPrompt]:
     return [
-        AccountPrompt.of(p) for p in await contacts.account_prompts(account, info.context.viewer())
+        AccountPrompt.of(p)
+        for p in await contacts.account_prompts(account, info.context.acting_user)
     ]
 
 
@@ -88,7 +90,7 @@ class SetContactPayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Choose a manager as subscription contact (R-CON-1).")
-    @payload(SetContactPayload)
+    @payload(SetContactPayload, requires=PortalUser)
     async def set_subscription_contact(
         self,
         info: Info,
@@ -96,7 +98,7 @@ class Mutation:
         manager_id: strawberry.ID,
         contact_details: ContactInput | None = None,
     ) -> SetContactPayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         account = pk_of(billing_account_id, "BillingAccount", "billingAccountId")
         manager = pk_of(manager_id, "BillingAccountManager", "managerId")
         details = contact_details.to_value() if contact_details else None
@@ -107,11 +109,11 @@ class Mutation:
     @strawberry.mutation(
         description="Same as subscription contact, a manager, or custom (R-CON-2)."
     )
-    @payload(SetContactPayload)
+    @payload(SetContactPayload, requires=PortalUser)
     async def set_billing_contact(
         self, info: Info, input: SetBillingContactInput
     ) -> SetContactPayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         account = pk_of(input.billing_account_id, "BillingAccount", "input", "billingAccountId")
         manager = (
             pk_of(input.manager_id, "BillingAccountManager", "input", "managerId")

@@ -92,9 +92,11 @@ class Context:
             return self.client_address
         return self.request.client.host if self.request.client else "unknown"
 
-    def viewer(self, *, allow_unconfirmed: bool = False) -> User:
-        """The signed-in user, or UNAUTHENTICATED / EMAIL_UNCONFIRMED."""
-        return require_user(self.user, allow_unconfirmed=allow_unconfirmed)
+    @property
+    def acting_user(self) -> User:
+        """The signed-in user, for fields that declared a permission (`schema/permissions.py`)
+        which already admitted the request; UNAUTHENTICATED if one forgot to."""
+        return require_user(self.user, allow_unconfirmed=True)
 
 
 Info = strawberry.Info[Context, None]

@@ -6,10 +6,11 @@ import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.permission import BasePermission
 
 from core.request_context import current_request_id
 from resolvers import errors
@@ -36,14 +37,20 @@ R = TypeVar("R")
 
 
 def payload(
-    payload_type: type[R],
+    payload_type: type[R], *, requires: type[BasePermission] | None = None
 ) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
-    """Turn a DomainError raised by a mutation into `payload_type(user_errors=[...])`."""
+    """Turn a DomainError raised by a mutation into `payload_type(user_errors=[...])`.
+
+    `requires` is the permission the mutation declares (`schema/permissions.py`): checked
+    first, its refusal is a userError too.
+    """
 
     def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         @functools.wraps(fn)
         async def run(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
+                if requires is not None:
+                    requires().has_permission(None, cast(Any, kwargs["info"]))
                 return await fn(*args, **kwargs)
             except DomainError as error:
                 return payload_type(user_errors=[UserError.from_error(error)])  # type: ignore[call-arg]

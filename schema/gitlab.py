@@ -10,6 +10,7 @@ from resolvers import gitlab
 from resolvers.errors import DomainError, ErrorCode
 from schema.context import Info
 from schema.errors import UserError, payload
+from schema.permissions import PortalUser
 from schema.users import User
 
 
@@ -32,9 +33,9 @@ class Mutation:
         "profile: open `authorizationUrl`; the portal's callback completes the link and returns "
         "the browser to the front end's /profile?gitlab=linked (or ?gitlab_error=CODE)."
     )
-    @payload(LinkGitlabAccountPayload)
+    @payload(LinkGitlabAccountPayload, requires=PortalUser)
     async def link_gitlab_account(self, info: Info) -> LinkGitlabAccountPayload:
-        user, session = info.context.viewer(), info.context.session
+        user, session = info.context.acting_user, info.context.session
         if session is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in to continue.")
         provider = provider_from_settings(get_settings())
@@ -42,7 +43,7 @@ class Mutation:
         return LinkGitlabAccountPayload(authorization_url=url)
 
     @strawberry.mutation(description="Forgets the linked GitLab.com account.")
-    @payload(UnlinkGitlabAccountPayload)
+    @payload(UnlinkGitlabAccountPayload, requires=PortalUser)
     async def unlink_gitlab_account(self, info: Info) -> UnlinkGitlabAccountPayload:
-        user = await gitlab.unlink(info.context.viewer())
+        user = await gitlab.unlink(info.context.acting_user)
         return UnlinkGitlabAccountPayload(user=User.from_model(user))

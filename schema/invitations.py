@@ -17,7 +17,8 @@ from resolvers import invitations
 from schema.auth import Session
 from schema.context import Info
 from schema.errors import UserError, payload
-from schema.nodes import register_node
+from schema.nodes import register_node, viewer_sees_account
+from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 
 if TYPE_CHECKING:
@@ -55,12 +56,7 @@ class Invitation(Node):
         return self.email
 
     async def _managed(self, info: Info) -> bool:
-        account_id: int = self._model.account_id  # type: ignore[attr-defined]
-        user = info.context.user
-        if user is None:
-            return False
-        managers = await info.context.loaders.load_many(ManagerModel, "account_id", account_id)
-        return any(m.user_id == user.id for m in managers)  # type: ignore[attr-defined]
+        return await viewer_sees_account(info, self._model.account_id)  # type: ignore[attr-defined]
 
     async def _account(self, info: Info) -> AccountModel:
         account_id: int = self._model.account_id  # type: ignore[attr-defined]
@@ -94,12 +90,8 @@ class Invitation(Node):
 async def resolve_invitation(info: Info, pk: int) -> Invitation | None:
     """A node for the account's managers, or for the invitee while it is pending."""
     user = info.context.user
-    invitation = await InvitationModel.get_or_none(id=pk)
-    if user is None or invitation is None:
-        return None
-    node = Invitation.from_model(invitation)
-    invitee = invitation.email == user.email and node.status is InvitationStatusModel.PENDING
-    return node if invitee or await node._managed(info) else None
+    invitation = await invitations.invitation_for_viewer(user, pk) if user else None
+    return Invitation.from_model(invitation) if invitation else None
 
 
 register_node("Invitation", resolve_invitation)
@@ -144,28 +136,28 @@ class AcceptInvitationPayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Invite a manager by email (R-MGR-1, R-INV-2, R-INV-4).")
-    @payload(InvitePayload)
+    @payload(InvitePayload, requires=PortalUser)
     async def invite_billing_account_manager(
         self, info: Info, billing_account_id: strawberry.ID, email: str
     ) -> InvitePayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         pk = pk_of(billing_account_id, "BillingAccount", "billingAccountId")
         invitation = await invitations.invite(viewer, pk, email)
         return InvitePayload(invitation=Invitation.from_model(invitation))
 
     @strawberry.mutation(description="A fresh link valid for 7 days; the old link stops working.")
-    @payload(InvitePayload)
+    @payload(InvitePayload, requires=PortalUser)
     async def resend_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitePayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         pk = pk_of(invitation_id, "Invitation", "invitationId")
         return InvitePayload(invitation=Invitation.from_model(await invitations.resend(viewer, pk)))
 
     @strawberry.mutation(description="A revoked invitation cannot be accepted (R-INV-3).")
-    @payload(RevokeInvitationPayload)
+    @payload(RevokeInvitationPayload, requires=PortalUser)
     async def revoke_invitation(
         self, info: Info, invitation_id: strawberry.ID
     ) -> RevokeInvitationPayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         pk = pk_of(invitation_id, "Invitation", "invitationId")
         invitation = await invitations.revoke(viewer, pk)
         return RevokeInvitationPayload(invitation=Invitation.from_model(invitation))

@@ -22,6 +22,7 @@ from schema.errors import UserError, payload
 from schema.money import Money
 from schema.nodes import register_account_node
 from schema.payments import Payment
+from schema.permissions import PortalUser
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
 from schema.subscriptions import ProductSubscription
 
@@ -173,11 +174,11 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Pay once per idempotency key (R-BILL-3, R-BILL-4).")
-    @payload(PayInvoicePayload)
+    @payload(PayInvoicePayload, requires=PortalUser)
     async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
         method = input.payment_method_id
         outcome = await payments.pay_invoice(
-            info.context.viewer(),
+            info.context.acting_user,
             pk_of(input.invoice_id, "Invoice", "input", "invoiceId"),
             idempotency_key=input.idempotency_key,
             payment_method_id=pk_of(method, "PaymentMethod", "input", "paymentMethodId")

@@ -11,6 +11,7 @@ from resolvers.errors import DomainError
 from schema.context import Info
 from schema.errors import UserError, payload
 from schema.nodes import register_node
+from schema.permissions import PortalUser
 from schema.relay import pk_of
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ async def resolve_manager(info: Info, pk: int) -> BillingAccountManager | None:
         return None
     try:
         return BillingAccountManager.from_model(
-            await managers.visible_manager(info.context.viewer(), pk)
+            await managers.visible_manager(info.context.acting_user, pk)
         )
     except DomainError:
         return None
@@ -50,13 +51,13 @@ register_node("BillingAccountManager", resolve_manager)
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Takes effect at once; not the last manager or the owner.")
-    @payload(RemoveManagerPayload)
+    @payload(RemoveManagerPayload, requires=PortalUser)
     async def remove_billing_account_manager(
         self, info: Info, manager_id: strawberry.ID
     ) -> RemoveManagerPayload:
         from schema.accounts import BillingAccount
 
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         pk = pk_of(manager_id, "BillingAccountManager", "managerId")
         account = await managers.remove_manager(viewer, pk)
         if not await managers.still_manages(viewer, account.id):
@@ -64,13 +65,13 @@ class Mutation:
         return RemoveManagerPayload(billing_account=BillingAccount.from_model(account))
 
     @strawberry.mutation(description="Hand ownership to another manager of the account (R-PROF-2).")
-    @payload(TransferOwnershipPayload)
+    @payload(TransferOwnershipPayload, requires=PortalUser)
     async def transfer_ownership(
         self, info: Info, billing_account_id: strawberry.ID, manager_id: strawberry.ID
     ) -> TransferOwnershipPayload:
         from schema.accounts import BillingAccount
 
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         account_pk = pk_of(billing_account_id, "BillingAccount", "billingAccountId")
         manager_pk = pk_of(manager_id, "BillingAccountManager", "managerId")
         account = await managers.transfer_ownership(viewer, account_pk, manager_pk)

@@ -9,11 +9,17 @@ import strawberry
 from tortoise.models import Model
 
 from core import ids
-from resolvers.access import confirmation_deadline_passed, managed_account_ids
+from resolvers.access import can_see_account
 from schema.context import Info
 from schema.relay import Node
 
 NodeResolver = Callable[[Info, int], Awaitable[Any]]
+
+
+def viewer_sees_account(info: Info, account_id: int) -> Awaitable[bool]:
+    return can_see_account(info.context.user, account_id, operator=info.context.operator)
+
+
 _resolvers: dict[str, NodeResolver] = {}
 
 
@@ -22,16 +28,6 @@ M = TypeVar("M", bound=Model)
 
 def register_node(type_name: str, resolve: NodeResolver) -> None:
     _resolvers[type_name] = resolve
-
-
-async def viewer_sees_account(info: Info, account_id: int) -> bool:
-    """The operator, or a manager of the account who may use the portal now (R-ERR-2)."""
-    if info.context.operator:
-        return True
-    user = info.context.user
-    if user is None or confirmation_deadline_passed(user):
-        return False
-    return account_id in await managed_account_ids(user)
 
 
 def register_account_node(

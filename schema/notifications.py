@@ -20,7 +20,8 @@ from resolvers.notifications import NotificationItem
 from schema.accounts import BillingAccount
 from schema.context import Info, Loaders
 from schema.errors import UserError, payload, query_error, raise_as_graphql
-from schema.nodes import register_node
+from schema.nodes import register_node, viewer_sees_account
+from schema.permissions import PortalUser
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
 
 if TYPE_CHECKING:
@@ -51,8 +52,14 @@ class Notification(Node):
             read_at=item.read_at,
         )
 
+    async def _visible(self, info: Info) -> bool:
+        """What the event was about, while the viewer may still see its account (R-MGR-2)."""
+        return await viewer_sees_account(info, self._item.account_id)
+
     @strawberry.field
     async def billing_account(self, info: Info) -> BillingAccount | None:
+        if not await self._visible(info):
+            return None
         account = await info.context.loaders.load_model(AccountModel, self._item.account_id)
         return BillingAccount.from_model(account) if account else None
 
@@ -62,7 +69,7 @@ class Notification(Node):
     ) -> Annotated[ProductSubscription, strawberry.lazy("schema.subscriptions")] | None:
         from schema.subscriptions import ProductSubscription
 
-        if self._item.subscription_id is None:
+        if self._item.subscription_id is None or not await self._visible(info):
             return None
         row = await info.context.loaders.load_model(SubscriptionModel, self._item.subscription_id)
         return ProductSubscription.from_model(row) if row else None
@@ -73,7 +80,7 @@ class Notification(Node):
     ) -> Annotated[Invoice, strawberry.lazy("schema.invoices")] | None:
         from schema.invoices import Invoice
 
-        if self._item.invoice_id is None:
+        if self._item.invoice_id is None or not await self._visible(info):
             return None
         row = await info.context.loaders.load_model(InvoiceModel, self._item.invoice_id)
         return Invoice.from_model(row) if row else None
@@ -98,7 +105,7 @@ async def notifications_of(
     """`User.notifications`: the viewer's own feed, newest first."""
 
     async def run() -> NotificationConnection:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         size = page_size(first)
         before = int(decode_cursor(after)) if after else None
         page = await notifications.feed(viewer, size, before, unread_only)
@@ -140,11 +147,11 @@ class MarkNotificationsReadPayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Mark the given notifications, or all, as read (R-NOT-5).")
-    @payload(MarkNotificationsReadPayload)
+    @payload(MarkNotificationsReadPayload, requires=PortalUser)
     async def mark_notifications_read(
         self, info: Info, ids: list[strawberry.ID] | None = None, all: bool | None = False
     ) -> MarkNotificationsReadPayload:
-        viewer = info.context.viewer()
+        viewer = info.context.acting_user
         pks = [pk_of(i, "Notification", "ids") for i in ids or []]
         count = await notifications.mark_read(viewer, pks, bool(all))
         return MarkNotificationsReadPayload(unread_count=count)
@@ -154,7 +161,8 @@ class Mutation:
 class NotificationStream:
     @strawberry.subscription(
         description="Live events for the signed-in user (R-NOT-2, R-NOT-5). "
-        "Ends when the session is revoked."
+        "Ends when the session is revoked.",
+        permission_classes=[PortalUser],
     )
     async def notifications(
         self,
@@ -163,7 +171,7 @@ class NotificationStream:
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[Notification, None]:
         try:
-            viewer = info.context.viewer()
+            viewer = info.context.acting_user
             session = info.context.session
             assert session is not None
             account = pk_of(billing_account_id, "BillingAccount") if billing_account_id else None

@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.errors import ErrorCode, UserError, payload
 from schema.money import Money
 from schema.nodes import register_account_node
+from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 
 
@@ -131,7 +132,7 @@ class DeletePaymentMethodPayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="A card from a gateway token; never a card number (R-PAY-2).")
-    @payload(PaymentMethodPayload)
+    @payload(PaymentMethodPayload, requires=PortalUser)
     async def add_payment_method(
         self,
         info: Info,
@@ -141,12 +142,12 @@ class Mutation:
     ) -> PaymentMethodPayload:
         account = await account_for_viewer(info, billing_account_id, "billingAccountId")
         method = await payments.add_payment_method(
-            info.context.viewer(), account.id, payment_token, make_default=bool(make_default)
+            info.context.acting_user, account.id, payment_token, make_default=bool(make_default)
         )
         return PaymentMethodPayload(payment_method=PaymentMethod.from_model(method))
 
     @strawberry.mutation(description="Edit expiry and cardholder name, or make default (R-PAY-3).")
-    @payload(PaymentMethodPayload)
+    @payload(PaymentMethodPayload, requires=PortalUser)
     async def update_payment_method(
         self,
         info: Info,
@@ -157,7 +158,7 @@ class Mutation:
         make_default: bool | None = None,
     ) -> PaymentMethodPayload:
         method = await payments.update_payment_method(
-            info.context.viewer(),
+            info.context.acting_user,
             pk_of(payment_method_id, "PaymentMethod", "paymentMethodId"),
             exp_month=exp_month,
             exp_year=exp_year,
@@ -167,10 +168,10 @@ class Mutation:
         return PaymentMethodPayload(payment_method=PaymentMethod.from_model(method))
 
     @strawberry.mutation(description="Delete a card that is not the default (R-PAY-4).")
-    @payload(DeletePaymentMethodPayload)
+    @payload(DeletePaymentMethodPayload, requires=PortalUser)
     async def delete_payment_method(
         self, info: Info, payment_method_id: strawberry.ID
     ) -> DeletePaymentMethodPayload:
         pk = pk_of(payment_method_id, "PaymentMethod", "paymentMethodId")
-        await payments.delete_payment_method(info.context.viewer(), pk)
+        await payments.delete_payment_method(info.context.acting_user, pk)
         return DeletePaymentMethodPayload(deleted_payment_method_id=payment_method_id)

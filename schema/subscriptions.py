@@ -14,6 +14,7 @@ from resolvers import subscriptions
 from schema.context import Info
 from schema.errors import UserError, payload
 from schema.nodes import register_account_node
+from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 
 Deployment = strawberry.enum(DeploymentModel, name="Deployment")
@@ -82,31 +83,31 @@ def _pk(subscription_id: strawberry.ID) -> int:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="GitLab.com: the group the subscription applies to.")
-    @payload(SubscriptionPayload)
+    @payload(SubscriptionPayload, requires=PortalUser)
     async def associate_subscription_namespace(
         self, info: Info, subscription_id: strawberry.ID, namespace_path: str
     ) -> SubscriptionPayload:
         row = await subscriptions.associate_namespace(
-            info.context.viewer(), _pk(subscription_id), namespace_path
+            info.context.acting_user, _pk(subscription_id), namespace_path
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="More seats now (prorated invoice); MANAGED_BY_RESELLER.")
-    @payload(SubscriptionPayload)
+    @payload(SubscriptionPayload, requires=PortalUser)
     async def update_subscription_seats(
         self, info: Info, subscription_id: strawberry.ID, seats: int
     ) -> SubscriptionPayload:
         row, _invoice = await subscriptions.update_seats(
-            info.context.viewer(), _pk(subscription_id), seats
+            info.context.acting_user, _pk(subscription_id), seats
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation
-    @payload(SubscriptionPayload)
+    @payload(SubscriptionPayload, requires=PortalUser)
     async def set_subscription_auto_renew(
         self, info: Info, subscription_id: strawberry.ID, auto_renew: bool
     ) -> SubscriptionPayload:
         row = await subscriptions.set_auto_renew(
-            info.context.viewer(), _pk(subscription_id), auto_renew
+            info.context.acting_user, _pk(subscription_id), auto_renew
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))

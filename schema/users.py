@@ -7,8 +7,10 @@ import strawberry
 
 from models.users import User as UserModel
 from resolvers import users
+from resolvers.access import visible_accounts
 from schema.context import Info
 from schema.errors import UserError, payload
+from schema.permissions import PortalUser
 from schema.relay import Node, global_id
 
 if TYPE_CHECKING:
@@ -53,17 +55,20 @@ class User(Node):
             username=user.gitlab_username or "", linked_at=user.gitlab_linked_at
         )
 
-    @strawberry.field(description="Accounts I manage.")
+    @strawberry.field(description="Accounts I manage.", permission_classes=[PortalUser])
     async def billing_accounts(
         self, info: Info
     ) -> list[Annotated[BillingAccount, strawberry.lazy("schema.accounts")]]:
-        from schema.accounts import BillingAccount, accounts_managed_by
+        from schema.accounts import BillingAccount
 
         if not _is_viewer(info, self._model):
             return []
-        return [BillingAccount.from_model(a) for a in await accounts_managed_by(self._model)]
+        return [BillingAccount.from_model(a) for a in await visible_accounts(self._model)]
 
-    @strawberry.field(description="Invitations addressed to me that I can accept.")
+    @strawberry.field(
+        description="Invitations addressed to me that I can accept.",
+        permission_classes=[PortalUser],
+    )
     async def pending_invitations(
         self, info: Info
     ) -> list[Annotated[Invitation, strawberry.lazy("schema.invitations")]]:
@@ -71,7 +76,9 @@ class User(Node):
 
         return await invitations_for(self._model) if _is_viewer(info, self._model) else []
 
-    @strawberry.field(description="My notifications, newest first (R-NOT-5).")
+    @strawberry.field(
+        description="My notifications, newest first (R-NOT-5).", permission_classes=[PortalUser]
+    )
     async def notifications(
         self,
         info: Info,
@@ -114,10 +121,10 @@ class Mutation:
     @strawberry.mutation(
         description="Names change at once; a new email after confirmation (R-CONF-2)."
     )
-    @payload(UpdateProfilePayload)
+    @payload(UpdateProfilePayload, requires=PortalUser)
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         user = await users.update_profile(
-            info.context.viewer(),
+            info.context.acting_user,
             first_name=input.first_name,
             last_name=input.last_name,
             email=input.email,
