@@ -22,6 +22,7 @@ from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
 from notifications.worker import worker_for
+from resolvers.services import Services
 from routes.caller import trusted_proxies
 from routes.documents import document_routes
 from routes.gitlab import gitlab_routes
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes(settings), middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.services = Services.from_settings(settings)
     return app
 
 

@@ -15,12 +15,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from adapters.gitlab import CALLBACK_PATH, provider_from_settings
 from core.settings import get_settings
 from models.auth import OAuthPurpose
 from resolvers import gitlab
 from resolvers.errors import DomainError
+from resolvers.services import CALLBACK_PATH, Services
 from routes.caller import client_address
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -38,7 +44,7 @@ def failed(purpose: OAuthPurpose, error: DomainError) -> RedirectResponse:
 
 
 async def sign_in(request: Request) -> Response:
-    provider = provider_from_settings(get_settings())
+    provider = services(request).gitlab
     try:
         url = await gitlab.begin_sign_in(provider, client_address(request))
     except DomainError as error:
@@ -53,7 +59,7 @@ async def callback(request: Request) -> Response:
         attempt = await gitlab.consume_state(params.get("state"))
         purpose = attempt.purpose
         done = await gitlab.complete(
-            attempt, provider_from_settings(get_settings()), params.get("code"), params.get("error")
+            attempt, services(request).gitlab, params.get("code"), params.get("error")
         )
     except DomainError as error:
         return failed(purpose, error)

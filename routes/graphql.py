@@ -27,6 +27,7 @@ class CustomerGraphQL(GraphQL[Context, None]):
         return Context(
             request=request,
             response=response,
+            services=request.app.state.services,
             session=caller.session if caller else None,
             user=caller.user if caller else None,
             client_address=caller.client if caller else None,
@@ -58,7 +59,11 @@ class OperatorGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         caller = await identify(request)
         return Context(
-            request=request, response=response, operator=True, client_address=caller.client
+            request=request,
+            response=response,
+            services=request.app.state.services,
+            operator=True,
+            client_address=caller.client,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

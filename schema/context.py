@@ -18,6 +18,7 @@ from core.request_context import current_request_id
 from models.auth import Session
 from models.users import User
 from resolvers.access import require_user
+from resolvers.services import Services
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -84,6 +85,7 @@ class Context:
     request_id: str = field(default_factory=current_request_id.get)
     operator: bool = False
     client_address: str | None = None
+    services: Services = field(default_factory=Services.from_settings)
 
     @property
     def client(self) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from adapters.gitlab import provider_from_settings
-from core.settings import get_settings
 from resolvers import gitlab
 from resolvers.errors import DomainError, ErrorCode
 from schema.context import Info
@@ -38,8 +36,7 @@ class Mutation:
         user, session = info.context.acting_user, info.context.session
         if session is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in to continue.")
-        provider = provider_from_settings(get_settings())
-        url = await gitlab.begin_link(user, session, provider)
+        url = await gitlab.begin_link(user, session, info.context.services.gitlab)
         return LinkGitlabAccountPayload(authorization_url=url)
 
     @strawberry.mutation(description="Forgets the linked GitLab.com account.")

@@ -1,0 +1,62 @@
+"""The allowed imports between top-level packages, written down once and checked.
+
+Lower layers never import higher ones, so no import cycle can come back:
+
+    server → routes → schema → resolvers → adapters, documents, notifications → core → models
+
+`migrations/` may import `models/` only; tests and benchmarks may import anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ALLOWED: dict[str, set[str]] = {
+    "models": set(),
+    "core": {"models"},
+    "adapters": {"core"},
+    "documents": {"core", "models"},
+    "notifications": {"core", "models"},
+    "resolvers": {"adapters", "documents", "notifications", "core", "models"},
+    "schema": {"resolvers", "notifications", "core", "models"},
+    "routes": {"schema", "resolvers", "core", "models"},
+    "server": {"routes", "schema", "resolvers", "notifications", "core", "models"},
+    "migrations": {"models"},
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Top-level project packages a module imports, wherever the import statement stands."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found & set(ALLOWED)
+
+
+def project_modules() -> list[tuple[str, Path]]:
+    modules = [("server", ROOT / "server.py")]
+    for package in ALLOWED:
+        if package != "server":
+            modules += [(package, p) for p in sorted((ROOT / package).rglob("*.py"))]
+    return modules
+
+
+def test_every_top_level_package_is_listed() -> None:
+    """A new top-level package needs its place in the layers before it can be used."""
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
+    assert packages - {"tests", "bench"} <= set(ALLOWED)
+
+
+def test_no_package_imports_one_above_it() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {target}"
+        for package, path in project_modules()
+        for target in sorted(imports_of(path) - ALLOWED[package] - {package})
+    ]
+    assert wrong == []
