@@ -10,9 +10,9 @@ from tortoise.transactions import in_transaction
 from core import clock
 from core.money import CurrencyInvalid, validate_currency
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
-from models.activity import ActivityEntry
 from models.users import User
 from notifications.outbox import app_link, enqueue_email
+from resolvers.activity import log_activity
 from resolvers.auth import normalize_email
 from resolvers.countries import CountryInvalid, validate_country
 from resolvers.errors import DomainError, ErrorCode, invalid
@@ -76,18 +76,6 @@ def company_name(value: str, *field: str) -> str:
 
 def treatment_of(account: BillingAccount) -> TaxDecision:
     return tax_treatment(account.country, account.tax_id)
-
-
-async def log_activity(account_id: int, actor: User | None, action: str, summary: str) -> None:
-    label = actor.full_name or actor.email if actor else "Billing team"
-    await ActivityEntry.create(
-        account_id=account_id,
-        actor=actor,
-        actor_label=label,
-        action=action,
-        summary=summary,
-        created_at=clock.now(),
-    )
 
 
 async def update_company_details(

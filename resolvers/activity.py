@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from core import clock
 from models.activity import ActivityEntry
+from models.users import User
 
 
 async def activity_page(
@@ -14,3 +16,16 @@ async def activity_page(
         query = query.filter(id__lt=before_id)
     rows = await query.order_by("-id").limit(first + 1)
     return rows[:first], len(rows) > first
+
+
+async def log_activity(account_id: int, actor: User | None, action: str, summary: str) -> None:
+    """Record a change; `actor` None is the billing team (operator) or the renewal run."""
+    label = actor.full_name or actor.email if actor else "Billing team"
+    await ActivityEntry.create(
+        account_id=account_id,
+        actor=actor,
+        actor_label=label,
+        action=action,
+        summary=summary,
+        created_at=clock.now(),
+    )

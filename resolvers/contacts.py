@@ -19,7 +19,8 @@ from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
 from resolvers.access import managed_account
-from resolvers.accounts import AddressValue, clean_address, log_activity
+from resolvers.accounts import AddressValue, clean_address
+from resolvers.activity import log_activity
 from resolvers.auth import normalize_email
 from resolvers.errors import invalid
 from resolvers.managers import manager_in

@@ -22,7 +22,7 @@ from models.users import User
 from notifications.events import record_event
 from notifications.outbox import app_link, enqueue_email
 from resolvers.access import can_see_account, manager_of, may_use_portal
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.auth import SignedIn, normalize_email, start_session
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 

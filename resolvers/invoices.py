@@ -36,7 +36,8 @@ from models.users import User
 from notifications.events import record_event
 from notifications.outbox import Attachment
 from resolvers.access import manager_of
-from resolvers.accounts import log_activity, treatment_of
+from resolvers.accounts import treatment_of
+from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.tax import compute_tax
 

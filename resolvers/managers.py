@@ -14,7 +14,7 @@ from models.users import User
 from notifications import live
 from notifications.events import record_event
 from resolvers.access import can_see_account, manager_of
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 
 

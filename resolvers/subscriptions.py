@@ -37,7 +37,7 @@ from models.subscriptions import (
 from models.users import User
 from notifications.events import record_event
 from resolvers.access import manager_of
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.errors import NotFound, invalid
 from resolvers.invoices import LineValue, issue_invoice, reseller_error
 
@@ -349,3 +349,30 @@ async def license_for_viewer(actor: User, subscription_id: int) -> dict[str, Any
         raise invalid("Only active Self-Managed subscriptions have a license.", "subscriptionId")
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     return license_document(subscription, account)
+
+
+async def extend_renewed_term(account: BillingAccount, invoice: Invoice) -> None:
+    """A paid renewal invoice extends its subscription by one term (R-SUB-3), once."""
+    if invoice.renewal_for is None or invoice.subscription_id is None:  # type: ignore[attr-defined]
+        return
+    subscription = (
+        await Subscription.filter(id=invoice.subscription_id)  # type: ignore[attr-defined]
+        .select_for_update()
+        .get()
+    )
+    if subscription.end_date != invoice.renewal_for:
+        return
+    term = subscription.end_date - subscription.start_date
+    subscription.start_date = subscription.end_date
+    subscription.end_date = subscription.end_date + term
+    subscription.renewal_failed_for = None
+    await subscription.save(update_fields=["start_date", "end_date", "renewal_failed_for"])
+    await record_event(
+        account,
+        EventKind.SUBSCRIPTION_RENEWED,
+        f"Subscription {subscription.name} renewed",
+        f"{subscription.plan} ({subscription.seats} seats) renewed until "
+        f"{subscription.end_date}; invoice {invoice.number} is paid.",
+        subscription=subscription,
+        invoice=invoice,
+    )

@@ -18,7 +18,7 @@ from models.payments import PaymentMethod
 from models.subscriptions import Subscription
 from models.users import User
 from resolvers.access import managed_account, manager_of
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 
 

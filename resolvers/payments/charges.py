@@ -21,13 +21,13 @@ from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import EventKind
 from models.payments import Payment, PaymentStatus
-from models.subscriptions import Subscription
 from models.users import User
 from notifications.events import record_event
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import amount_due, invoice_for_viewer
 from resolvers.payments.cards import attach, method_for_viewer
+from resolvers.subscriptions import extend_renewed_term
 
 MAX_KEY_LENGTH = 255
 
@@ -228,33 +228,6 @@ async def record_outcome(payment_id: int, result: ChargeResult) -> tuple[Payment
         payer = await User.get_or_none(id=payment.created_by_id)  # type: ignore[attr-defined]
         await log_activity(account.id, payer, f"payment_{payment.status.value.lower()}", summary)
     return payment, True
-
-
-async def extend_renewed_term(account: BillingAccount, invoice: Invoice) -> None:
-    """A paid renewal invoice extends its subscription by one term (R-SUB-3), once."""
-    if invoice.renewal_for is None or invoice.subscription_id is None:  # type: ignore[attr-defined]
-        return
-    subscription = (
-        await Subscription.filter(id=invoice.subscription_id)  # type: ignore[attr-defined]
-        .select_for_update()
-        .get()
-    )
-    if subscription.end_date != invoice.renewal_for:
-        return
-    term = subscription.end_date - subscription.start_date
-    subscription.start_date = subscription.end_date
-    subscription.end_date = subscription.end_date + term
-    subscription.renewal_failed_for = None
-    await subscription.save(update_fields=["start_date", "end_date", "renewal_failed_for"])
-    await record_event(
-        account,
-        EventKind.SUBSCRIPTION_RENEWED,
-        f"Subscription {subscription.name} renewed",
-        f"{subscription.plan} ({subscription.seats} seats) renewed until "
-        f"{subscription.end_date}; invoice {invoice.number} is paid.",
-        subscription=subscription,
-        invoice=invoice,
-    )
 
 
 def failure_error(payment: Payment) -> DomainError | None:
