@@ -14,10 +14,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from tortoise.contrib.starlette import RegisterTortoise
 
-from core.db import apply_migrations, tortoise_config
-from core.secrets import load_secret_key
+from core.db import open_database
 from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
@@ -37,9 +35,7 @@ log = logging.getLogger("portal")
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    await apply_migrations(settings.database_url)
-    async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-        await load_secret_key()
+    async with open_database(settings):
         if settings.demo:
             from resolvers.demo import seed_demo
 

@@ -1,14 +1,19 @@
-"""Tortoise configuration and migrations on start."""
+"""The database: Tortoise configuration, migrations, and the one start-up routine
+(`open_database`) that the server, the outbox worker, the renewal run, demo data and the
+benchmarks share."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate
 
-from core.settings import get_settings
+from core.secrets import load_secret_key
+from core.settings import Settings, get_settings
 from models import MODEL_MODULES
 
 
@@ -54,6 +59,20 @@ async def apply_migrations(db_url: str) -> None:
 async def _migrate(db_url: str) -> None:
     try:
         await migrate(config=tortoise_config(db_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def open_database(settings: Settings, *, migrate: bool = True) -> AsyncIterator[None]:
+    """Bring the schema up to date, connect for every task of this process (Tortoise 1.x keeps
+    its state per task unless told to fall back to a global one), and load the secret key."""
+    if migrate:
+        await apply_migrations(settings.database_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    try:
+        await load_secret_key()
+        yield
     finally:
         await Tortoise.close_connections()
 

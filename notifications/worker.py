@@ -144,22 +144,16 @@ def worker_for(settings: Settings) -> OutboxWorker:
 
 
 async def _main() -> None:
-    from tortoise import Tortoise
-
-    from core.db import apply_migrations, tortoise_config
+    from core.db import open_database
 
     settings = get_settings()
-    await apply_migrations(settings.database_url)
-    await Tortoise.init(config=tortoise_config(settings.database_url))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)  # finish the current email, then exit
-    try:
+    async with open_database(settings):
         log.warning("Outbox worker started")
         await worker_for(settings).run_forever(stop)
-    finally:
-        await Tortoise.close_connections()
         log.warning("Outbox worker stopped")
 
 

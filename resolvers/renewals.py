@@ -8,7 +8,12 @@ transaction. A failure records SUBSCRIPTION_RENEWAL_FAILED with the reason, once
 Subscriptions that will not renew get one SUBSCRIPTION_EXPIRING notice per end date, 30 days
 ahead. Running it twice for the same date does nothing the second time.
 
-    python -m resolvers.renewals --as-of 2026-12-01
+    python -m resolvers.renewals --as-of 2026-12-01   # once, for a date
+    python -m resolvers.renewals --every 24            # now, then every 24 hours (a service)
+
+In production, run it once a day: from cron or a Kubernetes CronJob (`python -m
+resolvers.renewals`), or as the long-running `renewals` service of docker-compose.yml
+(`--every 24`). Several runs at once are safe: each subscription renews once per period.
 """
 
 from __future__ import annotations
@@ -179,33 +184,60 @@ async def expire_ended(as_of: date) -> None:
 
 
 async def _main(as_of: date) -> RenewalRun:
-    from tortoise import Tortoise
-
-    from core.db import tortoise_config
-    from core.secrets import load_secret_key
+    from core.db import open_database
     from core.settings import get_settings
 
-    await Tortoise.init(config=tortoise_config(get_settings().database_url))
-    try:
-        await load_secret_key()
+    async with open_database(get_settings()):
         return await run_renewals(as_of, progress=print)
-    finally:
-        await Tortoise.close_connections()
+
+
+async def _every(hours: float) -> None:
+    """Renew as of today, then again every `hours`, until SIGTERM or SIGINT."""
+    import signal
+
+    from core import clock
+    from core.db import open_database
+    from core.settings import get_settings
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with open_database(get_settings()):
+        while not stop.is_set():
+            print(f"Renewals as of {clock.today()}", flush=True)
+            _report(await run_renewals(clock.today(), progress=print))
+            try:
+                await asyncio.wait_for(stop.wait(), hours * 3600)
+            except TimeoutError:
+                pass
+
+
+def _report(run: RenewalRun) -> None:
+    print(
+        f"renewed={run.renewed} failed={run.failed} "
+        f"expiring_notices_sent={run.expiring_notices_sent}",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Renew due subscriptions (R-SUB-3).")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--every", type=float, default=None, metavar="HOURS", help="keep running, every HOURS"
+    )
     args = parser.parse_args(argv)
+    if args.every is not None:
+        if args.as_of is not None or args.every <= 0:
+            parser.error("--every takes a positive number of hours, and no --as-of")
+        asyncio.run(_every(args.every))
+        return
     from core import clock
 
     as_of = args.as_of or clock.today()
     print(f"Renewals as of {as_of}")
-    run = asyncio.run(_main(as_of))
-    print(
-        f"renewed={run.renewed} failed={run.failed} "
-        f"expiring_notices_sent={run.expiring_notices_sent}"
-    )
+    _report(asyncio.run(_main(as_of)))
 
 
 if __name__ == "__main__":

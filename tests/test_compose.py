@@ -50,7 +50,7 @@ KNOWN_SETTINGS = frozenset(
 # Settings that only the HTTP instances need; everything else api and worker share.
 # The worker serves no HTTP: listening address, in-process worker and proxy trust are api-only.
 API_ONLY_SETTINGS = frozenset(
-    {"PORTAL_HOST", "PORTAL_PORT", "PORTAL_RUN_WORKER", "FORWARDED_ALLOW_IPS"}
+    {"PORTAL_HOST", "PORTAL_PORT", "PORTAL_RUN_WORKER", "PORTAL_TRUSTED_PROXIES"}
 )
 
 WORKER_COMMAND = ["python", "-m", "notifications.worker"]
@@ -189,9 +189,13 @@ def dockerfile_args(instruction: str) -> list[str]:
 
 
 def test_compose_uses_only_runtime_setting_names() -> None:
-    """Every PORTAL_* name in docker-compose.yml is a setting of RUNTIME.md."""
-    unknown = compose_portal_names() - runtime_settings()
-    assert not unknown, f"not settings in RUNTIME.md: {sorted(unknown)}"
+    """Every PORTAL_* name in docker-compose.yml is a setting of RUNTIME.md, or one the
+    project added (a field of `core.settings.Settings`)."""
+    from core.settings import Settings
+
+    added = {f"PORTAL_{name.upper()}" for name in Settings.model_fields}
+    unknown = compose_portal_names() - runtime_settings() - added
+    assert not unknown, f"not settings: {sorted(unknown)}"
 
 
 def test_compose_uses_only_names_the_settings_class_reads() -> None:
@@ -329,4 +333,16 @@ def test_dockerfile_serves_as_non_root_on_all_interfaces() -> None:
 def test_r_auth_3_api_sees_real_client_addresses_behind_the_proxy() -> None:
     """R-AUTH-3: per-client sign-in limits need the client's address, not the proxy's."""
     api_env = compose()["services"]["api"]["environment"]
-    assert api_env.get("FORWARDED_ALLOW_IPS") == "*"
+    trusted = api_env.get("PORTAL_TRUSTED_PROXIES", "")
+    assert "172.16.0.0/12" in trusted, "the compose network's proxy must be trusted"
+    assert "*" not in trusted and "0.0.0.0/0" not in trusted, "never trust every peer"
+
+
+def test_r_sub_3_renewals_run_as_a_service() -> None:
+    """R-SUB-3: production renews every day: a renewals service on the api image."""
+    renewals, api = service("renewals"), service("api")
+    assert renewals.get("command") == ["python", "-m", "resolvers.renewals", "--every", "24"]
+    assert renewals.get("image") == api.get("image")
+    assert (
+        environment("renewals")["PORTAL_DATABASE_URL"] == environment("api")["PORTAL_DATABASE_URL"]
+    )

@@ -140,25 +140,14 @@ async def test_expiring_notice_30_days_ahead_once_per_end_date(
 
 
 def test_renewals_command_prints_progress(tmp_path: Path) -> None:
-    """R-SUB-3: `python -m resolvers.renewals --as-of` runs renewals and prints the counts."""
+    """R-SUB-3: `python -m resolvers.renewals --as-of` migrates the database like every
+    process does at start, runs renewals and prints the counts."""
     root = Path(__file__).resolve().parents[1]
     env = {
         **os.environ,
         "PORTAL_DATABASE_URL": f"sqlite://{tmp_path / 'portal.sqlite3'}",
         "PORTAL_SECRET_KEY": "k",
     }
-    setup = (
-        "import asyncio\n"
-        "from tortoise import Tortoise\n"
-        "from core.db import tortoise_config\n"
-        "from core.settings import get_settings\n"
-        "async def main():\n"
-        "    await Tortoise.init(config=tortoise_config(get_settings().database_url))\n"
-        "    await Tortoise.generate_schemas()\n"
-        "    await Tortoise.close_connections()\n"
-        "asyncio.run(main())\n"
-    )
-    subprocess.run([sys.executable, "-c", setup], cwd=root, env=env, check=True, timeout=60)
     done = subprocess.run(
         [sys.executable, "-m", "resolvers.renewals", "--as-of", "2026-12-01"],
         cwd=root,
@@ -170,6 +159,39 @@ def test_renewals_command_prints_progress(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Renewals as of 2026-12-01" in done.stdout
     assert "renewed=0 failed=0 expiring_notices_sent=0" in done.stdout
+
+
+def test_r_sub_3_renewals_service_runs_again_until_stopped(tmp_path: Path) -> None:
+    """R-SUB-3: `--every HOURS` (docker-compose's renewals service) renews at once, again after
+    each interval, and stops cleanly on SIGTERM."""
+    import signal
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PORTAL_DATABASE_URL": f"sqlite://{tmp_path / 'portal.sqlite3'}",
+        "PORTAL_SECRET_KEY": "k",
+    }
+    log = tmp_path / "renewals.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "resolvers.renewals", "--every", "0.0003"],  # ~1 s
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while log.read_text().count("renewed=0 failed=0") < 2:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(timeout=30)
+    assert code == 0, log.read_text()
 
 
 @pytest.mark.postgres
