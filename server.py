@@ -39,7 +39,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.demo:
             from resolvers.demo import seed_demo
 
-            await seed_demo()
+            await seed_demo(app.state.services.gateway)
         hub = app.state.hub = Hub(settings.broadcast_url)
         await hub.start()
         live.attach(hub)

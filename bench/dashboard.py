@@ -58,6 +58,7 @@ query($a: ID!, $first: Int!) {
 
 async def seed(invoices: int) -> tuple[str, str]:
     """One account with cards, subscriptions and paid invoices; (account id, session token)."""
+    from adapters.payments import SandboxGateway
     from models.subscriptions import Deployment
     from models.users import User
     from resolvers.accounts import NewAccount, create_billing_account
@@ -71,8 +72,9 @@ async def seed(invoices: int) -> tuple[str, str]:
         NewAccount("Bench GmbH", "DE", "bench@example.com", "Bea", "Bench")
     )
     owner = await User.get(email="bench@example.com")
-    card = await add_payment_method(owner, account.id, "tok_visa")
-    await add_payment_method(owner, account.id, "tok_mastercard")
+    gateway = SandboxGateway()
+    card = await add_payment_method(gateway, owner, account.id, "tok_visa")
+    await add_payment_method(gateway, owner, account.id, "tok_mastercard")
     subscription, _ = await create_subscription(
         NewSubscription(
             account.id,
@@ -101,7 +103,7 @@ async def seed(invoices: int) -> tuple[str, str]:
         lines = [LineValue(f"Seats {index}", 2, 1_000), LineValue("Storage", 1, 500)]
         invoice = await issue_invoice(account, lines, subscription=subscription)
         await pay_invoice(
-            owner, invoice.id, idempotency_key=f"bench-{index}", payment_method_id=card.id
+            gateway, owner, invoice.id, idempotency_key=f"bench-{index}", payment_method_id=card.id
         )
     session = await start_session(owner)
     return str(global_id("BillingAccount", account.id)), session.token
@@ -272,15 +274,12 @@ async def measure(
 
 
 async def main(args: argparse.Namespace) -> None:
-    from adapters.payments import SandboxGateway
-    from adapters.payments.registry import set_gateway
     from core.db import tortoise_config
     from core.secrets import load_secret_key
 
     logging_off: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "off"}
     await Tortoise.init(config=tortoise_config(args.database_url))
     await Tortoise.generate_schemas()
-    set_gateway(SandboxGateway())
     await load_secret_key()
     account_id, token = await seed(args.invoices)
     server = uvicorn.Server(uvicorn.Config(build_app(), host="127.0.0.1", port=0, **logging_off))

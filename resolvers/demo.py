@@ -1,6 +1,6 @@
 """Demo data for a newcomer (`PORTAL_DEMO=true`): a billing account to explore in GraphiQL.
 
-`seed_demo()` is idempotent: the account is created once; every start prints a fresh sign-in
+`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh sign-in
 link for its owner, demo@example.com. The extras (a second manager, an invitation, a custom
 billing contact, subscriptions, invoices, cards) are best effort: a failure there is logged
 and never stops the service.
@@ -8,10 +8,12 @@ and never stops the service.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from adapters.payments import PaymentGateway
 from core import clock
 from models.accounts import BillingAccount, Manager
 from models.auth import TokenPurpose
@@ -29,7 +31,7 @@ DEMO_ADDRESS = AddressValue(
 )
 
 
-async def seed_demo() -> str:
+async def seed_demo(gateway: PaymentGateway) -> str:
     """Create the demo account if missing; return (and print) a sign-in link for its owner."""
     account = await BillingAccount.filter(
         company_name=DEMO_COMPANY, managers__user__email=DEMO_EMAIL
@@ -52,7 +54,7 @@ async def seed_demo() -> str:
         owner.first_signed_in_at = owner.first_signed_in_at or now
         owner.email_confirmed_at = owner.email_confirmed_at or now
         await owner.save(update_fields=["first_signed_in_at", "email_confirmed_at"])
-        await _extras(account, owner)
+        await _extras(account, owner, gateway)
     owner = await User.get(email=DEMO_EMAIL)
     token = await issue_token(owner, TokenPurpose.SIGN_IN, owner.email, LINK_LIFETIME)
     link = app_link("/sign-in", token)
@@ -65,14 +67,17 @@ async def seed_demo() -> str:
     return link
 
 
-async def _extras(account: BillingAccount, owner: User) -> None:
+async def _extras(account: BillingAccount, owner: User, gateway: PaymentGateway) -> None:
     """What later features add to the demo; each step on its own, never fatal."""
     steps: list[tuple[str, Callable[[BillingAccount, User], Awaitable[None]]]] = [
         ("second manager", _second_manager),
-        ("cards", _cards),
+        ("cards", functools.partial(_cards, gateway=gateway)),
         ("pending invitation", _invitation),
         ("custom billing contact", _billing_contact),
-        ("subscriptions and invoices", _subscriptions_and_invoices),
+        (
+            "subscriptions and invoices",
+            functools.partial(_subscriptions_and_invoices, gateway=gateway),
+        ),
     ]
     for name, step in steps:
         try:
@@ -98,11 +103,11 @@ async def _second_manager(account: BillingAccount, owner: User) -> None:
     )
 
 
-async def _cards(account: BillingAccount, owner: User) -> None:
+async def _cards(account: BillingAccount, owner: User, *, gateway: PaymentGateway) -> None:
     from resolvers.payments import add_payment_method
 
-    await add_payment_method(owner, account.id, "tok_visa")
-    await add_payment_method(owner, account.id, "tok_mastercard")
+    await add_payment_method(gateway, owner, account.id, "tok_visa")
+    await add_payment_method(gateway, owner, account.id, "tok_mastercard")
 
 
 async def _invitation(account: BillingAccount, owner: User) -> None:
@@ -127,7 +132,9 @@ async def _billing_contact(account: BillingAccount, owner: User) -> None:
     )
 
 
-async def _subscriptions_and_invoices(account: BillingAccount, owner: User) -> None:
+async def _subscriptions_and_invoices(
+    account: BillingAccount, owner: User, *, gateway: PaymentGateway
+) -> None:
     from models.invoices import Invoice, InvoiceStatus
     from models.subscriptions import Deployment, SalesChannel
     from resolvers.invoices import LineValue, issue_invoice
@@ -167,6 +174,7 @@ async def _subscriptions_and_invoices(account: BillingAccount, owner: User) -> N
     paid = await issue_invoice(account, [LineValue("Onboarding workshop", 1, 150_000)])
     card = await default_method(account.id)
     await pay_invoice(
+        gateway,
         owner,
         paid.id,
         idempotency_key="demo-onboarding",

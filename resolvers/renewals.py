@@ -1,6 +1,6 @@
 """Automatic renewals and expiry notices (R-SUB-3, R-NOT-1).
 
-`run_renewals(as_of)` renews every active, auto-renewing direct subscription whose term has
+`run_renewals(gateway, as_of)` renews every active, auto-renewing direct subscription whose term has
 ended by `as_of`: it issues the renewal invoice (one per subscription and period, by its
 unique `renewal_key`), charges the default card under the idempotency key of that period,
 and the payment's success extends the term and records SUBSCRIPTION_RENEWED in the same
@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from adapters.payments import PaymentGateway
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import EventKind
@@ -43,6 +44,7 @@ from resolvers.payments import (
     fingerprint,
     start_payment,
 )
+from resolvers.services import Services
 from resolvers.subscriptions import term_price_per_seat
 
 log = logging.getLogger("portal.renewals")
@@ -61,7 +63,9 @@ def renewal_key(subscription: Subscription) -> str:
     return f"renewal-{subscription.id}-{subscription.end_date.isoformat()}"
 
 
-async def run_renewals(as_of: date, progress: Callable[[str], None] | None = None) -> RenewalRun:
+async def run_renewals(
+    gateway: PaymentGateway, as_of: date, progress: Callable[[str], None] | None = None
+) -> RenewalRun:
     run = RenewalRun()
     say = progress or log.info
     due = await Subscription.filter(
@@ -71,7 +75,7 @@ async def run_renewals(as_of: date, progress: Callable[[str], None] | None = Non
         end_date__lte=as_of,
     ).order_by("id")
     for subscription in due:
-        outcome = await renew(subscription)
+        outcome = await renew(gateway, subscription)
         if outcome == "renewed":
             run.renewed += 1
         elif outcome == "failed":
@@ -82,7 +86,7 @@ async def run_renewals(as_of: date, progress: Callable[[str], None] | None = Non
     return run
 
 
-async def renew(subscription: Subscription) -> str:
+async def renew(gateway: PaymentGateway, subscription: Subscription) -> str:
     """'renewed', 'failed' (newly told), or 'unchanged' (this period was already handled)."""
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     period = subscription.end_date
@@ -96,7 +100,7 @@ async def renew(subscription: Subscription) -> str:
         payment = await start_payment(
             invoice, ChargeCard(card.gateway_ref, card.brand, card.last4, card.id), key, print_
         )
-        outcome = await complete_payment(payment)
+        outcome = await complete_payment(gateway, payment)
     except DomainError as error:
         return await _failed(account, subscription, period, error.message)
     if outcome.payment.status is PaymentStatus.SUCCEEDED:
@@ -187,8 +191,9 @@ async def _main(as_of: date) -> RenewalRun:
     from core.db import open_database
     from core.settings import get_settings
 
-    async with open_database(get_settings()):
-        return await run_renewals(as_of, progress=print)
+    settings = get_settings()
+    async with open_database(settings):
+        return await run_renewals(Services.from_settings(settings).gateway, as_of, print)
 
 
 async def _every(hours: float) -> None:
@@ -203,10 +208,12 @@ async def _every(hours: float) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with open_database(get_settings()):
+    settings = get_settings()
+    gateway = Services.from_settings(settings).gateway
+    async with open_database(settings):
         while not stop.is_set():
             print(f"Renewals as of {clock.today()}", flush=True)
-            _report(await run_renewals(clock.today(), progress=print))
+            _report(await run_renewals(gateway, clock.today(), print))
             try:
                 await asyncio.wait_for(stop.wait(), hours * 3600)
             except TimeoutError:

@@ -6,18 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.gitlab import CALLBACK_PATH, GitLabProvider, provider_from_settings
+from adapters.payments import PaymentGateway, SandboxGateway, gateway_from_name
+from core import clock
 from core.settings import Settings, get_settings
 
 __all__ = ["CALLBACK_PATH", "Services"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Services:
     settings: Settings
+    gateway: PaymentGateway
+    """The payment gateway (R-PAY-5): the sandbox unless `PORTAL_PAYMENT_GATEWAY` names another."""
     gitlab: GitLabProvider | None
     """The configured GitLab instance (R-AUTH-6), or None when sign-in with it is off."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Services:
         settings = settings or get_settings()
-        return cls(settings=settings, gitlab=provider_from_settings(settings))
+        return cls(
+            settings=settings,
+            gateway=gateway_for(settings),
+            gitlab=provider_from_settings(settings),
+        )
+
+
+def gateway_for(settings: Settings) -> PaymentGateway:
+    gateway = gateway_from_name(settings.payment_gateway)
+    if isinstance(gateway, SandboxGateway):
+        gateway.clock = clock.today  # card expiry follows the portal's clock
+    return gateway

@@ -178,6 +178,7 @@ class Mutation:
     async def pay_invoice(self, info: Info, input: PayInvoiceInput) -> PayInvoicePayload:
         method = input.payment_method_id
         outcome = await payments.pay_invoice(
+            info.context.services.gateway,
             info.context.acting_user,
             pk_of(input.invoice_id, "Invoice", "input", "invoiceId"),
             idempotency_key=input.idempotency_key,

@@ -142,7 +142,11 @@ class Mutation:
     ) -> PaymentMethodPayload:
         account = await account_for_viewer(info, billing_account_id, "billingAccountId")
         method = await payments.add_payment_method(
-            info.context.acting_user, account.id, payment_token, make_default=bool(make_default)
+            info.context.services.gateway,
+            info.context.acting_user,
+            account.id,
+            payment_token,
+            make_default=bool(make_default),
         )
         return PaymentMethodPayload(payment_method=PaymentMethod.from_model(method))
 

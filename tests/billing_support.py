@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
 from adapters.payments import SandboxGateway
-from adapters.payments.registry import set_gateway
-from core import clock
 from models.accounts import BillingAccount
 from models.invoices import Invoice
 from models.payments import PaymentMethod
 from models.subscriptions import Deployment, SalesChannel, Subscription
 from resolvers.invoices import LineValue, issue_invoice
+from resolvers.services import Services
 from resolvers.subscriptions import NewSubscription, create_subscription
 from schema.relay import global_id
+from tests.conftest import current_services
 
 
 @pytest.fixture
-def gateway() -> Iterator[SandboxGateway]:
-    sandbox = SandboxGateway(clock=clock.today)
-    set_gateway(sandbox)
-    yield sandbox
-    set_gateway(None)
+def gateway(services: Services) -> SandboxGateway:
+    """The test's sandbox gateway, to look at its charges."""
+    assert isinstance(services.gateway, SandboxGateway)
+    return services.gateway
 
 
 async def make_subscription(
@@ -68,7 +66,7 @@ async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentM
     from resolvers.payments import add_payment_method
 
     owner = await User.get(managers__account_id=account.id, managers__is_owner=True)
-    return await add_payment_method(owner, account.id, token)
+    return await add_payment_method(current_services().gateway, owner, account.id, token)
 
 
 def gid(type_name: str, pk: int) -> str:

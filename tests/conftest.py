@@ -16,7 +16,6 @@ import pytest_asyncio
 from starlette.requests import Request
 from tortoise.contrib.test import tortoise_test_context
 
-from adapters.payments.registry import set_gateway
 from core import clock, secrets
 from core.request_context import current_request_id
 from core.settings import get_settings
@@ -26,6 +25,7 @@ from models.outbox import OutboxEmail
 from models.users import User
 from resolvers.accounts import NewAccount, create_billing_account
 from resolvers.auth import start_session
+from resolvers.services import Services
 from schema import operator_schema, schema
 from schema.context import Context
 
@@ -60,12 +60,26 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("PORTAL_APP_URL", "http://app.test")
     get_settings.cache_clear()
     clock.reset()
-    set_gateway(None)  # a fresh sandbox per test: charge records never leak between tests
     yield
     clock.reset()
     get_settings.cache_clear()
     secrets.reset()
-    set_gateway(None)
+
+
+@pytest.fixture(autouse=True)
+def services(_settings: None) -> Services:
+    """The process services of one test, as start-up builds them (a fresh sandbox gateway:
+    charge records never leak between tests); `gql` and `operator_gql` run with them."""
+    built = Services.from_settings(get_settings())
+    _services[:] = [built]
+    return built
+
+
+_services: list[Services] = []
+
+
+def current_services() -> Services:
+    return _services[0]
 
 
 @pytest_asyncio.fixture
@@ -135,7 +149,11 @@ async def gql(
 ) -> Result:
     """Run a customer API document as `as_` (or signed out), like an HTTP request would."""
     current_request_id.set(uuid.uuid4().hex[:16])  # as the RequestId middleware does
-    context = Context(request=fake_request(as_.token if as_ else None, client), response=None)
+    context = Context(
+        request=fake_request(as_.token if as_ else None, client),
+        response=None,
+        services=current_services(),
+    )
     if as_ is not None:
         from resolvers.auth import authenticate
 
@@ -147,7 +165,9 @@ async def gql(
 
 
 async def operator_gql(query: str, variables: dict[str, Any] | None = None) -> Result:
-    context = Context(request=fake_request(), response=None, operator=True)
+    context = Context(
+        request=fake_request(), response=None, operator=True, services=current_services()
+    )
     result = await operator_schema.execute(query, variable_values=variables, context_value=context)
     return Result(data=result.data, errors=result.errors)
 
@@ -223,6 +243,7 @@ class LiveServer:
     url: str
     mailbox: Path
     database_url: str
+    services: Services
 
     def mails(self) -> list[Path]:
         """The `.eml` files written so far, oldest first."""
@@ -277,7 +298,12 @@ async def serve_app(
                 task.result()
                 raise RuntimeError("uvicorn stopped before it started")
             await asyncio.sleep(0.02)
-        yield LiveServer(url=f"http://127.0.0.1:{port}", mailbox=mailbox, database_url=database_url)
+        yield LiveServer(
+            url=f"http://127.0.0.1:{port}",
+            mailbox=mailbox,
+            database_url=database_url,
+            services=app.state.services,
+        )
     finally:
         uv.should_exit = True
         await asyncio.wait_for(task, 15)

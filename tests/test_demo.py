@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
-from adapters.payments.registry import set_gateway
 from models.accounts import BillingAccount, Manager
 from models.users import User
 from resolvers.demo import DEMO_COMPANY, DEMO_EMAIL, seed_demo
-from tests.conftest import Viewer, gql
+from tests.conftest import Viewer, current_services, gql
 
-pytestmark = pytest.mark.usefixtures("db", "fresh_gateway")
-
-
-@pytest.fixture
-def fresh_gateway() -> Iterator[None]:
-    """The sandbox gateway keeps charges per process: start each test with a new one."""
-    set_gateway(None)
-    yield
-    set_gateway(None)
+pytestmark = pytest.mark.usefixtures("db")
 
 
 SIGN_IN = """
@@ -45,8 +35,8 @@ async def test_seed_demo_is_idempotent_and_its_link_signs_in(
 ) -> None:
     """Seeding twice makes one demo account; each run prints a fresh link that signs in."""
     with caplog.at_level(logging.WARNING, logger="resolvers.demo"):
-        first = await seed_demo()
-        second = await seed_demo()
+        first = await seed_demo(current_services().gateway)
+        second = await seed_demo(current_services().gateway)
     assert first != second
     assert first.startswith("http://app.test/sign-in?token=")
     assert first in caplog.text and second in capsys.readouterr().out
@@ -81,7 +71,7 @@ async def test_demo_has_something_of_every_feature() -> None:
     from models.payments import PaymentMethod
     from models.subscriptions import SalesChannel, Subscription
 
-    await seed_demo()
+    await seed_demo(current_services().gateway)
     account = await BillingAccount.get(company_name=DEMO_COMPANY)
     assert await Manager.filter(account=account).count() == 2
     assert await Invitation.filter(account=account).count() == 1

@@ -19,7 +19,6 @@ import pytest
 import pytest_asyncio
 from pypdf import PdfReader
 
-from adapters.payments.registry import get_gateway
 from adapters.payments.sandbox import SandboxGateway
 from tests.conftest import POSTGRES_URL, LiveServer, serve_app
 from tests.test_e2e_managers import owner_session
@@ -115,7 +114,7 @@ async def test_add_card_open_invoice_download_pdf_pay_once_over_http(live: LiveS
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
         assert number in text and "Acme GmbH" in text and "4141.20" in text
 
-        gateway = get_gateway()
+        gateway = live.services.gateway
         assert isinstance(gateway, SandboxGateway)
         charges_before = len(gateway.charges)
         variables = {"i": invoice["id"], "m": method["id"], "k": "checkout-7f3a"}

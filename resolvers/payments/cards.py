@@ -10,8 +10,8 @@ from adapters.payments import (
     CardDetails,
     CardRejected,
     GatewayUnavailable,
+    PaymentGateway,
 )
-from adapters.payments.registry import get_gateway
 from core import clock
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
@@ -49,13 +49,13 @@ async def _make_default(method: PaymentMethod) -> None:
         await method.save(update_fields=["is_default"])
 
 
-async def attach(token: str, *field: str) -> CardDetails:
+async def attach(gateway: PaymentGateway, token: str, *field: str) -> CardDetails:
     """The gateway's card for a browser token; INVALID if the gateway refuses it (R-PAY-2)."""
     cleaned = token.strip()
     if not cleaned or len(cleaned) > 255:
         raise invalid("A payment token from the gateway is required.", *field)
     try:
-        return await get_gateway().attach_card(cleaned)
+        return await gateway.attach_card(cleaned)
     except CardRejected as exc:
         raise invalid(f"The card was refused: {exc.message}", *field) from exc
     except GatewayUnavailable as exc:
@@ -63,11 +63,16 @@ async def attach(token: str, *field: str) -> CardDetails:
 
 
 async def add_payment_method(
-    actor: User, account_id: int, token: str, *, make_default: bool = False
+    gateway: PaymentGateway,
+    actor: User,
+    account_id: int,
+    token: str,
+    *,
+    make_default: bool = False,
 ) -> PaymentMethod:
     """R-PAY-1/2: the first card becomes the default; `make_default` moves the default."""
     account = await managed_account(actor, account_id)
-    card = await attach(token, "paymentToken")
+    card = await attach(gateway, token, "paymentToken")
     async with in_transaction():
         await _lock_account(account.id)
         has_default = await PaymentMethod.filter(account_id=account.id, is_default=True).exists()

@@ -13,8 +13,8 @@ from adapters.payments import (
     ChargeResult,
     GatewayUnavailable,
     IdempotencyKeyReused,
+    PaymentGateway,
 )
-from adapters.payments.registry import get_gateway
 from core import clock
 from core.money import format_amount
 from models.accounts import BillingAccount
@@ -66,6 +66,7 @@ def key_reused() -> DomainError:
 
 
 async def pay_invoice(
+    gateway: PaymentGateway,
     actor: User,
     invoice_id: int,
     *,
@@ -87,24 +88,24 @@ async def pay_invoice(
     print_ = fingerprint(invoice.id, payment_method_id, payment_token)
     existing = await Payment.get_or_none(account_id=invoice.account_id, idempotency_key=key)  # type: ignore[attr-defined]
     if existing is None:
-        card = await _card_for(actor, invoice, payment_method_id, payment_token)
+        card = await _card_for(gateway, actor, invoice, payment_method_id, payment_token)
         payment = await start_payment(invoice, card, key, print_, actor=actor)
     else:
         payment = existing
     if payment.request_fingerprint != print_:
         raise key_reused()
-    return await complete_payment(payment)
+    return await complete_payment(gateway, payment)
 
 
 async def _card_for(
-    actor: User, invoice: Invoice, method_id: int | None, token: str | None
+    gateway: PaymentGateway, actor: User, invoice: Invoice, method_id: int | None, token: str | None
 ) -> ChargeCard:
     if method_id is not None:
         method = await method_for_viewer(actor, method_id, "input", "paymentMethodId")
         if method.account_id != invoice.account_id:  # type: ignore[attr-defined]
             raise NotFound("Payment method", ["input", "paymentMethodId"])
         return ChargeCard(method.gateway_ref, method.brand, method.last4, method.id)
-    card = await attach(token or "", "input", "paymentToken")
+    card = await attach(gateway, token or "", "input", "paymentToken")
     return ChargeCard(card.gateway_ref, card.brand, card.last4, None)
 
 
@@ -153,20 +154,20 @@ async def start_payment(
         return await Payment.get(account_id=account_id, idempotency_key=key)
 
 
-async def complete_payment(payment: Payment) -> PaymentOutcome:
+async def complete_payment(gateway: PaymentGateway, payment: Payment) -> PaymentOutcome:
     """Steps 2 and 3; also resumes a payment left PENDING by a crash or a concurrent request."""
     recorded = False
     if payment.status is PaymentStatus.PENDING:
-        result = await charge(payment)
+        result = await charge(gateway, payment)
         payment, recorded = await record_outcome(payment.id, result)
     invoice = await Invoice.get(id=payment.invoice_id)  # type: ignore[attr-defined]
     return PaymentOutcome(payment=payment, invoice=invoice, recorded_now=recorded)
 
 
-async def charge(payment: Payment) -> ChargeResult:
+async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
     """Step 2, outside any transaction. The gateway key replays the first charge."""
     try:
-        return await get_gateway().charge(
+        return await gateway.charge(
             card_ref=payment.card_ref or "",
             amount_minor=payment.amount_minor,
             currency=payment.currency,

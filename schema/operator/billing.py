@@ -11,6 +11,7 @@ from models.subscriptions import Subscription as SubscriptionModel
 from resolvers import payments, renewals, subscriptions
 from resolvers.errors import NotFound
 from resolvers.invoices import LineValue, issue_invoice
+from schema.context import Info
 from schema.errors import UserError, payload
 from schema.invoices import Invoice
 from schema.payments import DeletePaymentMethodPayload
@@ -131,8 +132,8 @@ class Mutation:
         return DeletePaymentMethodPayload(deleted_payment_method_id=payment_method_id)
 
     @strawberry.mutation(description="R-SUB-3; also sends SUBSCRIPTION_EXPIRING notices.")
-    async def run_renewals(self, as_of: date) -> RenewalRun:
-        run = await renewals.run_renewals(as_of)
+    async def run_renewals(self, info: Info, as_of: date) -> RenewalRun:
+        run = await renewals.run_renewals(info.context.services.gateway, as_of)
         return RenewalRun(
             renewed=run.renewed, failed=run.failed, expiring_notices_sent=run.expiring_notices_sent
         )
