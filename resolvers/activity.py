@@ -5,17 +5,14 @@ from __future__ import annotations
 from core import clock
 from models.activity import ActivityEntry
 from models.users import User
+from resolvers.paging import Page, newest_first
 
 
 async def activity_page(
     account_id: int, first: int, before_id: int | None = None
-) -> tuple[list[ActivityEntry], bool]:
+) -> Page[ActivityEntry]:
     """Up to `first` entries older than `before_id`, and whether more follow."""
-    query = ActivityEntry.filter(account_id=account_id)
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    rows = await query.order_by("-id").limit(first + 1)
-    return rows[:first], len(rows) > first
+    return await newest_first(ActivityEntry.filter(account_id=account_id), first, before_id)
 
 
 async def log_activity(account_id: int, actor: User | None, action: str, summary: str) -> None:

@@ -39,6 +39,7 @@ from resolvers.access import manager_of
 from resolvers.accounts import treatment_of
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
+from resolvers.paging import Page, newest_first
 from resolvers.tax import compute_tax
 
 PAYMENT_TERMS_DAYS = 30
@@ -270,3 +271,13 @@ def _address_lines(address: dict[str, Any] | None) -> tuple[str, ...]:
     city = " ".join(p for p in (address.get("postal_code"), address.get("city")) if p)
     parts = (address.get("line1"), address.get("line2"), city, address.get("region"))
     return tuple(p for p in parts if p)
+
+
+async def invoice_page(
+    account_id: int, first: int, before_id: int | None, status: InvoiceStatus | None
+) -> tuple[Page[Invoice], int]:
+    """R-BILL-1: newest first, by status; and how many there are in all."""
+    query = Invoice.filter(account_id=account_id)
+    if status is not None:
+        query = query.filter(status=status)
+    return await newest_first(query, first, before_id), await query.count()

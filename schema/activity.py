@@ -8,7 +8,7 @@ import strawberry
 
 from models.activity import ActivityEntry as EntryModel
 from resolvers import activity
-from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size
+from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size
 
 
 @strawberry.type
@@ -44,12 +44,11 @@ class ActivityConnection:
 async def activity_connection(
     account_id: int, first: int | None, after: str | None
 ) -> ActivityConnection:
-    size = page_size(first)
-    before = int(decode_cursor(after)) if after else None
-    rows, more = await activity.activity_page(account_id, size, before)
-    edges = [
-        ActivityEdge(cursor=encode_cursor(str(r.id)), node=ActivityEntry.from_model(r))
-        for r in rows
-    ]
-    end = edges[-1].cursor if edges else None
-    return ActivityConnection(edges=edges, page_info=PageInfo(has_next_page=more, end_cursor=end))
+    page = await activity.activity_page(account_id, page_size(first), after_id(after))
+    found, info = edges(
+        page.items,
+        page.has_next_page,
+        lambda cursor, row: ActivityEdge(cursor=cursor, node=ActivityEntry.from_model(row)),
+        lambda row: row.pk,
+    )
+    return ActivityConnection(edges=found, page_info=info)

@@ -23,7 +23,7 @@ from schema.money import Money
 from schema.nodes import register_account_node
 from schema.payments import Payment
 from schema.permissions import PortalUser
-from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
+from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of
 from schema.subscriptions import ProductSubscription
 
 InvoiceStatus = strawberry.enum(InvoiceStatusModel, name="InvoiceStatus")
@@ -121,24 +121,14 @@ async def invoices_of(
     account_id: int, first: int | None, after: str | None, status: InvoiceStatusModel | None
 ) -> InvoiceConnection:
     """Newest first, `first` at a time after a signed cursor (R-BILL-1)."""
-    size = page_size(first)
-    query = InvoiceModel.filter(account_id=account_id)
-    if status is not None:
-        query = query.filter(status=status)
-    total = await query.count()
-    if after:
-        value = decode_cursor(after)
-        query = query.filter(id__lt=int(value)) if value.isdigit() else query.filter(id__lt=0)
-    rows = await query.order_by("-id").limit(size + 1)
-    edges = [InvoiceEdge(cursor=encode_cursor(str(r.id)), node=Invoice.from_model(r)) for r in rows]
-    page = edges[:size]
-    return InvoiceConnection(
-        edges=page,
-        page_info=PageInfo(
-            has_next_page=len(edges) > size, end_cursor=page[-1].cursor if page else None
-        ),
-        total_count=total,
+    page, total = await invoices.invoice_page(account_id, page_size(first), after_id(after), status)
+    found, page_info = edges(
+        page.items,
+        page.has_next_page,
+        lambda cursor, row: InvoiceEdge(cursor=cursor, node=Invoice.from_model(row)),
+        lambda row: row.id,
     )
+    return InvoiceConnection(edges=found, page_info=page_info, total_count=total)
 
 
 resolve_invoice = register_account_node("Invoice", InvoiceModel, Invoice.from_model)

@@ -22,7 +22,7 @@ from schema.context import Info, Loaders
 from schema.errors import UserError, payload, query_error, raise_as_graphql
 from schema.nodes import register_node, viewer_sees_account
 from schema.permissions import PortalUser
-from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, global_id, page_size, pk_of
+from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of
 
 if TYPE_CHECKING:
     from schema.invoices import Invoice
@@ -106,18 +106,15 @@ async def notifications_of(
 
     async def run() -> NotificationConnection:
         viewer = info.context.acting_user
-        size = page_size(first)
-        before = int(decode_cursor(after)) if after else None
-        page = await notifications.feed(viewer, size, before, unread_only)
-        edges = [
-            NotificationEdge(cursor=encode_cursor(str(i.id)), node=Notification.from_item(i))
-            for i in page.items
-        ]
-        end = edges[-1].cursor if edges else None
+        page = await notifications.feed(viewer, page_size(first), after_id(after), unread_only)
+        found, page_info = edges(
+            page.items,
+            page.has_next_page,
+            lambda cursor, item: NotificationEdge(cursor=cursor, node=Notification.from_item(item)),
+            lambda item: item.id,
+        )
         return NotificationConnection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end),
-            unread_count=page.unread_count,
+            edges=found, page_info=page_info, unread_count=page.unread_count
         )
 
     if info.context.user is None or info.context.user.id != user.id:

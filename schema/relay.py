@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import strawberry
 
@@ -10,6 +12,9 @@ from core import ids
 from core.secrets import secret_key
 from core.tokens import sign
 from resolvers.errors import NotFound, invalid
+
+T = TypeVar("T")
+E = TypeVar("E")
 
 MAX_PAGE_SIZE = 100
 
@@ -42,6 +47,23 @@ def page_size(first: int | None, *field: str) -> int:
     if not 0 <= size <= MAX_PAGE_SIZE:
         raise invalid(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", *(field or ("first",)))
     return size
+
+
+def after_id(after: str | None, *field: str) -> int | None:
+    """The id a signed cursor names: newest-first pages continue below it."""
+    if not after:
+        return None
+    value = decode_cursor(after, *field)
+    return int(value) if value.isdigit() else 0
+
+
+def edges(
+    items: Sequence[T], has_next_page: bool, edge: Callable[[str, T], E], key: Callable[[T], int]
+) -> tuple[list[E], PageInfo]:
+    """The one connection builder: an edge per item with a signed cursor, and the page info."""
+    built = [edge(encode_cursor(str(key(item))), item) for item in items]
+    end = encode_cursor(str(key(items[-1]))) if items else None
+    return built, PageInfo(has_next_page=has_next_page, end_cursor=end)
 
 
 def encode_cursor(value: str) -> str:
