@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core import clock
 from core.settings import get_settings
-from models.outbox import OutboxEmail
+from models.outbox import OutboxEmail, OutboxStatus
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -77,3 +77,9 @@ async def enqueue_email(
         message_id=make_msgid(idstring=secrets.token_hex(8), domain=domain),
         created_at=now,
     )
+
+
+async def recent_emails(status: OutboxStatus | None, limit: int = 200) -> list[OutboxEmail]:
+    """The newest deliveries, for the operator (R-NOT-4: permanent failures stay visible)."""
+    query = OutboxEmail.all().order_by("-id").limit(limit)
+    return await (query.filter(status=status) if status is not None else query)

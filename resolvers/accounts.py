@@ -183,3 +183,20 @@ def _currency(code: str) -> str:
         return validate_currency(code)
     except CurrencyInvalid as exc:
         raise invalid(exc.message, "input", "currency") from exc
+
+
+async def any_account(account_id: int) -> BillingAccount | None:
+    """For the operator, who sees every account."""
+    return await BillingAccount.get_or_none(id=account_id)
+
+
+async def find_accounts(
+    search: str | None, after_id: int | None, first: int
+) -> list[BillingAccount]:
+    """For the operator: oldest first, by company name, after the account `after_id`."""
+    query = BillingAccount.all().order_by("id")
+    if search and search.strip():
+        query = query.filter(company_name__icontains=search.strip())
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return await query.limit(first)

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from models.accounts import BillingAccount as AccountModel
 from models.outbox import OutboxEmail as OutboxModel
 from models.outbox import OutboxStatus
+from notifications.outbox import recent_emails
 from resolvers import accounts
 from resolvers.errors import DomainError, invalid
 from schema.accounts import AddressInput, BillingAccount
@@ -69,7 +69,7 @@ class OutboxEmail:
 class Query:
     @strawberry.field
     async def billing_account(self, id: strawberry.ID) -> BillingAccount | None:
-        account = await AccountModel.get_or_none(id=pk_of(id, "BillingAccount"))
+        account = await accounts.any_account(pk_of(id, "BillingAccount"))
         return BillingAccount.from_model(account) if account else None
 
     @strawberry.field
@@ -77,21 +77,16 @@ class Query:
         self, search: str | None = None, first: int | None = 50, after: str | None = None
     ) -> list[BillingAccount]:
         """Oldest first. `after` is the id of the last account of the previous page."""
-        query = AccountModel.all().order_by("id")
-        if search:
-            query = query.filter(company_name__icontains=search.strip())
-        if after:
-            query = query.filter(id__gt=_account_pk(after))
-        return [BillingAccount.from_model(a) for a in await query.limit(page_size(first))]
+        after_pk = _account_pk(after) if after else None
+        found = await accounts.find_accounts(search, after_pk, page_size(first))
+        return [BillingAccount.from_model(a) for a in found]
 
     @strawberry.field(description="Pending, sent and failed email deliveries (R-NOT-4).")
     async def email_outbox(self, status: str | None = None) -> list[OutboxEmail]:
-        query = OutboxModel.all().order_by("-id").limit(200)
-        if status is not None:
-            if status not in {s.value for s in OutboxStatus}:
-                raise invalid("status is one of pending, sent, failed.", "status")
-            query = query.filter(status=status)
-        return [OutboxEmail.from_model(row) for row in await query]
+        if status is not None and status not in {s.value for s in OutboxStatus}:
+            raise invalid("status is one of pending, sent, failed.", "status")
+        rows = await recent_emails(OutboxStatus(status) if status else None)
+        return [OutboxEmail.from_model(row) for row in rows]
 
 
 @strawberry.type
