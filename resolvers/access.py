@@ -11,6 +11,9 @@ path (`tests/test_visibility.py` walks them all).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
+
+from tortoise.models import Model
 
 from core import clock
 from core.settings import get_settings
@@ -79,3 +82,16 @@ async def visible_account(user: User | None, account_id: int) -> BillingAccount:
     """The account, for a viewer who may see it; EMAIL_UNCONFIRMED past the grace period (say
     so, rather than pretend it is missing); NOT_FOUND otherwise."""
     return await managed_account(require_user(user), account_id)
+
+
+M = TypeVar("M", bound=Model)
+
+
+async def account_row(
+    model: type[M], pk: int, user: User | None, *, operator: bool = False
+) -> M | None:
+    """A row an account owns (it has `account_id`), if the viewer may see that account."""
+    row = await model.get_or_none(id=pk)
+    if row is None or not await can_see_account(user, row.account_id, operator=operator):  # type: ignore[attr-defined]
+        return None
+    return row

@@ -376,3 +376,8 @@ async def extend_renewed_term(account: BillingAccount, invoice: Invoice) -> None
         subscription=subscription,
         invoice=invoice,
     )
+
+
+async def subscription_in(account_id: int, subscription_id: int) -> Subscription | None:
+    """For the operator: a subscription of this account, or None."""
+    return await Subscription.get_or_none(id=subscription_id, account_id=account_id)

@@ -279,7 +279,7 @@ class BillingAccount(Node):
 
 async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
     if info.context.operator:
-        account = await AccountModel.get_or_none(id=pk)
+        account = await accounts.any_account(pk)
         return BillingAccount.from_model(account) if account else None
     if info.context.user is None:
         return None

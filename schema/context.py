@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from tortoise.models import Model
 from core.request_context import current_request_id
 from models.auth import Session
 from models.users import User
+from resolvers import batches
 from resolvers.access import require_user
 from resolvers.services import Services
 
@@ -29,9 +29,7 @@ def by_key_loader(model: type[M], key: str = "id") -> DataLoader[Any, M | None]:
     """`<Thing>By<Key>Loader`: one query for a batch of keys, results in key order."""
 
     async def load(keys: Sequence[Any]) -> list[M | None]:
-        rows = await model.filter(**{f"{key}__in": list(keys)})
-        found = {getattr(row, key): row for row in rows}
-        return [found.get(k) for k in keys]
+        return await batches.rows_by_key(model, key, keys)
 
     return DataLoader(load_fn=load)
 
@@ -42,10 +40,7 @@ def many_by_key_loader(
     """`<Things>By<Key>Loader`: the rows for each key, one query per batch."""
 
     async def load(keys: Sequence[Any]) -> list[list[M]]:
-        grouped: dict[Any, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{key}__in": list(keys)}).order_by(*order_by):
-            grouped[getattr(row, key)].append(row)
-        return [grouped.get(k, []) for k in keys]
+        return await batches.row_groups_by_key(model, key, keys, order_by)
 
     return DataLoader(load_fn=load)
 

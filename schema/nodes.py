@@ -9,7 +9,7 @@ import strawberry
 from tortoise.models import Model
 
 from core import ids
-from resolvers.access import can_see_account
+from resolvers.access import account_row, can_see_account
 from schema.context import Info
 from schema.relay import Node
 
@@ -36,10 +36,8 @@ def register_account_node(
     """A node of an account-owned row: visible exactly as its account is, else null."""
 
     async def resolve(info: Info, pk: int) -> Any:
-        row = await model.get_or_none(id=pk)
-        if row is None or not await viewer_sees_account(info, row.account_id):  # type: ignore[attr-defined]
-            return None
-        return from_model(row)
+        row = await account_row(model, pk, info.context.user, operator=info.context.operator)
+        return from_model(row) if row is not None else None
 
     register_node(type_name, resolve)
     return resolve

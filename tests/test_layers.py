@@ -60,3 +60,17 @@ def test_no_package_imports_one_above_it() -> None:
         for target in sorted(imports_of(path) - ALLOWED[package] - {package})
     ]
     assert wrong == []
+
+
+def test_reads_are_decided_in_resolvers_not_in_the_schema() -> None:
+    """The GraphQL layer runs no ORM query of its own: reads go through `resolvers/`, where
+    `resolvers/access.py` decides visibility for reads and writes alike."""
+    calls = (".filter(", ".get_or_none(", ".exists(", ".count()", ".all()", "select_for_update")
+    wrong = [
+        f"{path.relative_to(ROOT)}: {call}"
+        for path in sorted((ROOT / "schema").rglob("*.py"))
+        if path.name != "export.py"  # writes the schema files: `Path.exists()`, no ORM
+        for call in calls
+        if call in path.read_text(encoding="utf-8")
+    ]
+    assert wrong == []

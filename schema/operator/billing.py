@@ -7,8 +7,8 @@ from datetime import date
 import strawberry
 
 from models.accounts import BillingAccount as AccountModel
-from models.subscriptions import Subscription as SubscriptionModel
 from resolvers import payments, renewals, subscriptions
+from resolvers.accounts import any_account
 from resolvers.errors import NotFound
 from resolvers.invoices import LineValue, issue_invoice
 from schema.context import Info
@@ -68,9 +68,7 @@ class RenewalRun:
 
 
 async def _account(global_id: str) -> AccountModel:
-    account = await AccountModel.get_or_none(
-        id=pk_of(global_id, "BillingAccount", "input", "billingAccountId")
-    )
+    account = await any_account(pk_of(global_id, "BillingAccount", "input", "billingAccountId"))
     if account is None:
         raise NotFound("Billing account", ["input", "billingAccountId"])
     return account
@@ -106,7 +104,7 @@ class Mutation:
         subscription = None
         if input.subscription_id is not None:
             pk = pk_of(input.subscription_id, "ProductSubscription", "input", "subscriptionId")
-            subscription = await SubscriptionModel.get_or_none(id=pk, account_id=account.id)
+            subscription = await subscriptions.subscription_in(account.id, pk)
             if subscription is None:
                 raise NotFound("Subscription", ["input", "subscriptionId"])
         lines = [LineValue(li.description, li.quantity, li.unit_price_minor) for li in input.lines]
