@@ -26,6 +26,7 @@ from routes.documents import document_routes
 from routes.gitlab import gitlab_routes
 from routes.graphql import OperatorGraphQL, customer_graphql
 from routes.health import health_routes
+from routes.limits import BodyLimit
 from routes.middleware import RequestId
 from schema import operator_schema, schema
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             expose_headers=["x-request-id"],
         ),
         Middleware(trusted_proxies, settings=settings),
+        Middleware(BodyLimit),
     ]
     app = Starlette(routes=routes(settings), middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
@@ -100,4 +102,4 @@ if __name__ == "__main__":
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     current = get_settings()
-    uvicorn.run(app, host=current.host, port=current.port)
+    uvicorn.run(app, host=current.host, port=current.port, ws_max_size=current.max_ws_message_bytes)

@@ -45,6 +45,24 @@ class Settings(BaseSettings):
     seller_address: str = "1 Market Street, San Francisco, CA 94105, US"
     seller_tax_id: str = "US 12-3456789"
 
+    # Hostile input (R-ERR-3): every limit a caller can hit. Sizes in bytes or characters.
+    max_body_bytes: int = 1_000_000
+    max_json_depth: int = 32
+    max_ws_message_bytes: int = 64_000
+    max_ws_connections_per_session: int = 10
+    graphql_max_query_chars: int = 30_000
+    graphql_max_tokens: int = 3000
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+    graphql_max_fields: int = 2000  # per request (a batch together), fragments expanded
+    graphql_max_overlaps: int = 2000  # same-named field pairs to merge, per request
+    graphql_introspection: bool = True  # production: false
+    graphql_suggestions: bool = True  # "Did you mean …?"; production: false
+    graphql_persisted_queries: bool = True  # Apollo automatic persisted queries
+    graphql_trusted_documents: Path | None = None  # manifest: only these documents run
+    payment_settle_after_minutes: int = 15
+    payment_reconcile_interval_seconds: int = 60
+
     @property
     def app_base_url(self) -> str:
         return (self.app_url or self.public_url).rstrip("/")

@@ -14,12 +14,13 @@ from strawberry.types.unset import UnsetType
 
 from core.settings import Settings
 from routes.caller import identify, is_operator
+from routes.limits import WireLimits
 from schema.context import Context
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
 
-class CustomerGraphQL(GraphQL[Context, None]):
+class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
     """Customer API: the session comes from the Authorization header or `connection_init`."""
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -44,12 +45,13 @@ class CustomerGraphQL(GraphQL[Context, None]):
                     "as authorization in connection_init."
                 }
             )
+        self.admit_socket(context.request.scope, caller.session.id)
         context.session, context.user = caller.session, caller.user
         context.client_address = caller.client
         return None
 
 
-class OperatorGraphQL(GraphQL[Context, None]):
+class OperatorGraphQL(WireLimits, GraphQL[Context, None]):
     """Operator API: only with `Authorization: Bearer <PORTAL_OPERATOR_TOKEN>`."""
 
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:

@@ -1,0 +1,383 @@
+"""Every document passes one gate before it runs (R-ERR-3), and pays for it once.
+
+Cheap checks first: the text's length, then parsing with a token cap, then `schema.cost` (one
+pass, linear in the text), and only then graphql-core's validation. The verdict of all of it is
+kept in an LRU keyed by the document text, so a repeated document (every front-end query) is
+neither parsed nor validated again. The validation rules are module constants, so the cached
+verdict stays right for every request.
+
+A request's documents share one budget: the operations of a batch are charged together.
+
+Persisted documents: Apollo's automatic persisted queries (`extensions.persistedQuery
+.sha256Hash`) and, with `PORTAL_GRAPHQL_TRUSTED_DOCUMENTS`, a trusted-documents mode in which
+only the documents of that manifest (hash → text, as the front-end build writes it) run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    StringValueNode,
+    Visitor,
+    parse,
+    validate,
+    visit,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from core.settings import Settings, get_settings
+from schema.cost import DocumentCost, FragmentCycle, document_cost
+
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+BUDGET_KEY = "portal.cost_budget"  # in an HTTP request's scope: one budget per request
+
+
+def too_complex(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": TOO_COMPLEX})
+
+
+@dataclass(frozen=True)
+class Limits:
+    chars: int
+    tokens: int
+    depth: int
+    aliases: int
+    fields: int
+    overlaps: int
+    introspection: bool
+    suggestions: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(
+            chars=settings.graphql_max_query_chars,
+            tokens=settings.graphql_max_tokens,
+            depth=settings.graphql_max_depth,
+            aliases=settings.graphql_max_aliases,
+            fields=settings.graphql_max_fields,
+            overlaps=settings.graphql_max_overlaps,
+            introspection=settings.graphql_introspection,
+            suggestions=settings.graphql_suggestions,
+        )
+
+
+@dataclass
+class Verdict:
+    """What the gate knows about one document text."""
+
+    document: DocumentNode | None = None
+    refusal: GraphQLError | None = None
+    cost: DocumentCost | None = None
+    bad_text: tuple[str, list[str]] | None = None  # a string literal with NUL or a surrogate
+    validation: list[GraphQLError] | None = None  # filled on first validation
+
+
+@dataclass
+class Budget:
+    """What one request may still spend (a batch's operations together)."""
+
+    fields: int
+    overlaps: int
+
+    def charge(self, cost: DocumentCost) -> GraphQLError | None:
+        if cost.fields > self.fields or cost.overlaps > self.overlaps:
+            return too_complex(
+                "This request's documents together are too complex: "
+                f"at most {self.fields} more fields and {self.overlaps} more repeated "
+                "field pairs may be selected. Send fewer or smaller operations."
+            )
+        self.fields -= cost.fields
+        self.overlaps -= cost.overlaps
+        return None
+
+
+PROBLEMS = {
+    "nul": "Text must not contain NUL characters (\\u0000).",
+    "surrogate": "Text must be valid Unicode: a lone surrogate (\\ud800-\\udfff) is not text.",
+}
+
+
+def bad_text(value: str) -> str | None:
+    """NUL (PostgreSQL can't store it) or a lone UTF-16 surrogate (not encodable)."""
+    if "\x00" in value:
+        return "nul"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "surrogate"
+    return None
+
+
+def bad_text_path(value: Any, path: list[str]) -> tuple[str, list[str]] | None:
+    """The first bad text in a variables value, and where it is."""
+    if isinstance(value, str):
+        problem = bad_text(value)
+        return (problem, path) if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = bad_text(key) if isinstance(key, str) else None
+            if problem:
+                return (problem, path)
+            found = bad_text_path(item, [*path, str(key)])
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = bad_text_path(item, [*path, str(index)])
+            if found is not None:
+                return found
+    return None
+
+
+class _BadLiteralFinder(Visitor):
+    found: str | None = None
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.found = self.found or bad_text(node.value)
+
+
+def _judge(text: str, limits: Limits) -> Verdict:
+    """Cheap checks, cheapest first; never validation (that runs once, later, if allowed)."""
+    if len(text) > limits.chars:
+        return Verdict(
+            refusal=too_complex(
+                f"The document has {len(text)} characters; the limit is {limits.chars}."
+            )
+        )
+    try:
+        document = parse(text, max_tokens=limits.tokens)
+    except GraphQLError as error:
+        return Verdict(refusal=_syntax(error))
+    except RecursionError:
+        return Verdict(refusal=too_complex("The document is nested too deeply."))
+    try:
+        cost = document_cost(document)
+    except FragmentCycle as cycle:
+        return Verdict(refusal=too_complex(f"Fragment '{cycle.name}' spreads itself."))
+    except RecursionError:
+        return Verdict(refusal=too_complex("The document's fragments are nested too deeply."))
+    refusal = _over_limits(cost, limits)
+    if refusal is not None:
+        return Verdict(refusal=refusal, cost=cost)
+    finder = _BadLiteralFinder()
+    visit(document, finder)
+    literal = (finder.found, ["query"]) if finder.found else None
+    return Verdict(document=document, cost=cost, bad_text=literal)
+
+
+def _syntax(error: GraphQLError) -> GraphQLError:
+    if "token" in error.message.lower():  # graphql-core's max_tokens
+        return too_complex(f"Document contains more tokens than allowed. {error.message}")
+    return error
+
+
+def _over_limits(cost: DocumentCost, limits: Limits) -> GraphQLError | None:
+    if cost.depth > limits.depth:
+        return too_complex(
+            f"'{cost.deepest_operation}' exceeds maximum operation depth of {limits.depth}"
+        )
+    if cost.aliases > limits.aliases:
+        return too_complex(f"{cost.aliases} aliases found. Allowed: {limits.aliases}")
+    if cost.fields > limits.fields:
+        return too_complex(
+            f"The document selects {cost.fields} fields once its fragments are expanded; "
+            f"the limit is {limits.fields}."
+        )
+    if cost.overlaps > limits.overlaps:
+        return too_complex(
+            f"The document repeats fields too often ({cost.overlaps} same-named pairs to "
+            f"merge; the limit is {limits.overlaps}). Select each field once."
+        )
+    return None
+
+
+class DocumentCache:
+    """Verdicts by document text, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, Limits], Verdict] = OrderedDict()
+
+    def verdict(self, text: str, limits: Limits) -> Verdict:
+        key = (text, limits)
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            return found
+        verdict = self._entries[key] = _judge(text, limits)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return verdict
+
+
+class PersistedDocuments:
+    """Automatic persisted queries: documents by sha256, learnt from earlier requests."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_hash: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, digest: str) -> str | None:
+        found = self._by_hash.get(digest)
+        if found is not None:
+            self._by_hash.move_to_end(digest)
+        return found
+
+    def put(self, digest: str, text: str) -> None:
+        self._by_hash[digest] = text
+        while len(self._by_hash) > self.size:
+            self._by_hash.popitem(last=False)
+
+
+@lru_cache(maxsize=4)
+def trusted_documents(path: Path) -> dict[str, str]:
+    """A manifest `{"<sha256>": "<document>"}` (or a list of documents); hashes checked."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    texts = list(raw.values()) if isinstance(raw, dict) else list(raw)
+    return {sha256(text): text for text in texts}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def validation_rules(
+    base: tuple[type[ASTValidationRule], ...], introspection: bool
+) -> tuple[type[ASTValidationRule], ...]:
+    """The same tuple object for every request (built once per switch setting)."""
+    extra = () if introspection else (NoSchemaIntrospectionCustomRule,)
+    return (*base, MaybeNullValidationRule, OneOfInputValidationRule, *extra)
+
+
+@dataclass
+class Gate:
+    """The caches of one schema, built with it at start-up."""
+
+    documents: DocumentCache = field(default_factory=lambda: DocumentCache(1024))
+    persisted: PersistedDocuments = field(default_factory=lambda: PersistedDocuments(4096))
+
+    def extension(self) -> type[SchemaExtension]:
+        gate = self
+
+        class GateExtension(DocumentGate):
+            owner = gate
+
+        return GateExtension
+
+
+class DocumentGate(SchemaExtension):
+    owner: Gate
+    verdict: Verdict | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        self._resolve_persisted()
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is None:  # Strawberry answers "no query"
+            yield
+            return
+        settings = get_settings()
+        limits = Limits.of(settings)
+        verdict = self.verdict = self.owner.documents.verdict(context.query, limits)
+        if verdict.refusal is not None:
+            raise verdict.refusal
+        assert verdict.cost is not None and verdict.document is not None
+        refusal = _budget_of(context.context, limits).charge(verdict.cost)
+        if refusal is not None:
+            raise refusal
+        context.graphql_document = verdict.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        verdict = self.verdict
+        document = context.graphql_document
+        if verdict is not None and document is not None and document is verdict.document:
+            if verdict.validation is None:
+                settings = get_settings()
+                verdict.validation = validate(
+                    context.schema._schema,
+                    document,
+                    validation_rules(context.validation_rules, settings.graphql_introspection),
+                    hide_suggestions=not settings.graphql_suggestions,
+                )
+            context.pre_execution_errors = list(verdict.validation)
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        """Text that can't be stored is refused before anything runs (R-ERR-1, R-ERR-3)."""
+        verdict = self.verdict
+        found = verdict.bad_text if verdict is not None else None
+        found = found or bad_text_path(self.execution_context.variables or {}, [])
+        if found is not None:
+            problem, path = found
+            raise GraphQLError(PROBLEMS[problem], extensions={"code": "INVALID", "field": path})
+        yield
+
+    def _resolve_persisted(self) -> None:
+        context = self.execution_context
+        settings = get_settings()
+        persisted = (context.operation_extensions or {}).get("persistedQuery")
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        manifest = (
+            trusted_documents(settings.graphql_trusted_documents)
+            if settings.graphql_trusted_documents
+            else None
+        )
+        if digest is not None and not isinstance(digest, str):
+            raise GraphQLError("persistedQuery.sha256Hash must be a string.")
+        if context.query is None and digest is not None:
+            known = manifest.get(digest) if manifest is not None else None
+            if known is None and settings.graphql_persisted_queries:
+                known = self.owner.persisted.get(digest)
+            if known is None:
+                raise GraphQLError(
+                    "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
+                )
+            context.query = known
+        elif context.query is not None and digest is not None:
+            if sha256(context.query) != digest.lower():
+                raise GraphQLError(
+                    "provided sha does not match query",
+                    extensions={"code": "PERSISTED_QUERY_HASH_MISMATCH"},
+                )
+            if settings.graphql_persisted_queries and len(context.query) <= (
+                settings.graphql_max_query_chars
+            ):
+                self.owner.persisted.put(digest.lower(), context.query)
+        if manifest is not None and context.query is not None:
+            if sha256(context.query) not in manifest:
+                raise GraphQLError(
+                    "Only the front end's trusted documents are accepted here.",
+                    extensions={"code": "PERSISTED_QUERY_NOT_TRUSTED"},
+                )
+
+
+def _budget_of(request_context: Any, limits: Limits) -> Budget:
+    """The HTTP request's budget (shared by a batch), or a fresh one for this operation."""
+    request = getattr(request_context, "request", None)
+    scope = getattr(request, "scope", None)
+    if isinstance(scope, dict) and scope.get("type") == "http":
+        budget = scope.get(BUDGET_KEY)
+        if not isinstance(budget, Budget):
+            budget = scope[BUDGET_KEY] = Budget(limits.fields, limits.overlaps)
+        return budget
+    return Budget(limits.fields, limits.overlaps)
