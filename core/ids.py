@@ -23,6 +23,8 @@ def decode(global_id: str) -> tuple[str, int]:
         raise InvalidId(global_id) from exc
     if not type_name.isidentifier() or value <= 0 or len(pk) > 18:
         raise InvalidId(global_id)
+    if encode(type_name, value) != global_id:  # one spelling per object: no "+6", "06", full width
+        raise InvalidId(global_id)
     return type_name, value
 
 

@@ -31,11 +31,21 @@ class SignedIn:
     user: User
 
 
+EMAIL_MAX = 254  # RFC 5321: a path holds at most 256 octets, the brackets included
+EMAIL_LOCAL_MAX = 64  # RFC 5321 4.5.3.1.1
+
+
 def normalize_email(email: str, *field: str) -> str:
+    """A valid address, lower-cased; length is checked first, so a huge text costs nothing."""
+    where = field or ("email",)
+    if len(email) > EMAIL_MAX + 100 or len(email := email.strip()) > EMAIL_MAX:
+        raise invalid(f"An email address has at most {EMAIL_MAX} characters.", *where)
+    if len(email.rpartition("@")[0]) > EMAIL_LOCAL_MAX:
+        raise invalid(f"The part before the @ has at most {EMAIL_LOCAL_MAX} characters.", *where)
     try:
-        checked = validate_email(email.strip(), check_deliverability=False)
+        checked = validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise invalid(f"Enter a valid email address: {exc}", *(field or ("email",))) from exc
+        raise invalid(f"Enter a valid email address: {exc}", *where) from exc
     return checked.normalized.lower()
 
 
@@ -57,11 +67,11 @@ async def request_sign_in_link(email: str, client: str) -> None:
     """Always answers the same way, in at least the same time, known address or not (R-AUTH-3)."""
     started = time.monotonic()
     settings = get_settings()
-    address = normalize_email(email)
     window = timedelta(minutes=settings.rate_limit_window_minutes)
-    await ratelimit.hit(
+    await ratelimit.hit(  # the cheap per-client limit before any work on the address
         f"sign-in:client:{client}", limit=settings.sign_in_limit_per_client, window=window
     )
+    address = normalize_email(email)
     await ratelimit.hit(
         f"sign-in:email:{address}", limit=settings.sign_in_limit_per_email, window=window
     )

@@ -44,6 +44,7 @@ from resolvers.tax import compute_tax
 
 PAYMENT_TERMS_DAYS = 30
 MAX_LINES = 100
+MAX_TOTAL_MINOR = 10**15  # far beyond any real invoice, far within the 64-bit columns
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,12 @@ async def issue_invoice(
     decision = treatment_of(account)
     subtotal = sum(line.quantity * line.unit_price_minor for line in cleaned)
     tax = compute_tax(subtotal, decision)
+    if subtotal + tax > MAX_TOTAL_MINOR:
+        raise invalid(
+            f"The invoice total is too large: at most {MAX_TOTAL_MINOR} minor units.",
+            "input",
+            "lines",
+        )
     async with in_transaction():
         invoice = await Invoice.create(
             account=account,

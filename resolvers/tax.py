@@ -65,6 +65,9 @@ _FREE_FORM = re.compile(r"[A-Z0-9][A-Z0-9 ./-]{0,31}")
 _FREE_FORM_FORMAT = "1 to 32 letters, digits, spaces, dashes, dots or slashes"
 
 
+TAX_ID_MAX_INPUT = 64  # with separators; no tax id format is longer
+
+
 class TaxIdInvalid(Exception):
     def __init__(self, message: str, expected_format: str) -> None:
         self.message = message
@@ -200,6 +203,9 @@ def validate_tax_id(country: str, tax_id: str) -> str:
     stdnum's compact form ("CHE107787577MWST", "911144442").
     """
     country = validate_country(country)
+    if len(tax_id) > TAX_ID_MAX_INPUT:  # cheap check first: stdnum cleans what it is given
+        label, expected = _describe(country)
+        raise TaxIdInvalid(f"Not a valid {label}: expected {expected}", expected)
     try:
         return _validator(country)(tax_id)
     except ValidationError:

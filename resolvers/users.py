@@ -5,8 +5,9 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from models.users import User
+from notifications.outbox import enqueue_email
 from resolvers.auth import normalize_email, send_confirmation
-from resolvers.errors import DomainError, ErrorCode, invalid
+from resolvers.errors import invalid
 
 NAME_MAX = 100
 
@@ -23,7 +24,11 @@ def clean_name(value: str, field: str) -> str:
 async def update_profile(
     user: User, *, first_name: str | None, last_name: str | None, email: str | None
 ) -> User:
-    """Names change at once. A new email waits for confirmation through a link sent to it."""
+    """Names change at once. A new email waits for confirmation through a link sent to it.
+
+    R-ERR-5: an address that another profile uses gets the same answer (the change waits for a
+    confirmation that can't come), and that profile's owner is told someone tried.
+    """
     fields: dict[str, str | None] = {}
     if first_name is not None:
         fields["first_name"] = clean_name(first_name, "firstName")
@@ -32,14 +37,14 @@ async def update_profile(
     new_email = normalize_email(email, "input", "email") if email is not None else None
     async with in_transaction():
         if new_email is not None and new_email != user.email:
-            if await User.exists(email=new_email):
-                raise DomainError(
-                    ErrorCode.EMAIL_TAKEN,
-                    "Another profile uses this email address.",
-                    ["input", "email"],
+            owner = await User.get_or_none(email=new_email)
+            if owner is None:
+                await send_confirmation(user, new_email)
+            else:
+                await enqueue_email(
+                    new_email, "email_in_use", name=owner.first_name, email=new_email
                 )
             fields["unconfirmed_email"] = new_email
-            await send_confirmation(user, new_email)
         elif new_email == user.email:
             fields["unconfirmed_email"] = None
         if fields:

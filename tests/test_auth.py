@@ -411,21 +411,23 @@ async def test_r_conf_2_email_change_waits_for_confirmation() -> None:
     assert (await use_link(await sign_in_link_token("ada@new.example")))["session"]
 
 
-async def test_r_conf_2_taken_email_is_refused() -> None:
-    """R-CONF-2: another profile's address is EMAIL_TAKEN; nothing changes, no mail."""
+async def test_r_err_5_taken_email_answers_like_a_free_one() -> None:
+    """R-ERR-5 (R-CONF-2): changing to another profile's address answers exactly as a free
+    address does, so it can't be used to test for profiles; the change can never be
+    confirmed, and the address's owner is told that someone tried."""
     await make_user("grace@example.com", first="Grace")
     viewer = await sign_in(await make_user("ada@example.com"))
-    result = (await gql(UPDATE_EMAIL, {"email": "Grace@example.com"}, as_=viewer))["updateProfile"]
-    assert result["user"] is None
-    assert result["userErrors"] == [
-        {
-            "field": ["input", "email"],
-            "code": "EMAIL_TAKEN",
-            "message": "Another profile uses this email address.",
-        }
-    ]
-    assert (await gql(ME, as_=viewer))["me"]["unconfirmedEmail"] is None
-    assert await emails_to("grace@example.com") == []
+    other = await sign_in(await make_user("alan@example.com", first="Alan"))
+    taken = (await gql(UPDATE_EMAIL, {"email": "Grace@example.com"}, as_=viewer))["updateProfile"]
+    free = (await gql(UPDATE_EMAIL, {"email": "Free@example.com"}, as_=other))["updateProfile"]
+    assert taken["userErrors"] == free["userErrors"] == []
+    assert set(taken) == set(free) and taken["user"].keys() == free["user"].keys()
+    assert (await gql(ME, as_=viewer))["me"]["unconfirmedEmail"] == "grace@example.com"
+    notices = await emails_to("grace@example.com")
+    assert len(notices) == 1
+    assert "Someone tried to use your email address" in notices[0].subject
+    assert "/confirm-email?token=" not in notices[0].text_body
+    assert confirm_mails(await emails_to("free@example.com"))
 
 
 async def test_r_conf_2_invalid_email_is_refused() -> None:
