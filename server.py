@@ -20,6 +20,7 @@ from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
 from notifications.worker import worker_for
+from resolvers.payments import reconcile
 from resolvers.services import Services
 from routes.caller import trusted_proxies
 from routes.documents import document_routes
@@ -51,13 +52,22 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             if settings.run_worker
             else None
         )
+        interval = settings.payment_reconcile_interval_seconds
+        reconciler = (  # every instance may settle: outcomes are recorded once (R-ERR-6)
+            asyncio.create_task(
+                reconcile.run_forever(stop, interval, app.state.services.gateway), name="payments"
+            )
+            if interval > 0
+            else None
+        )
         try:
             yield
         finally:
             stop.set()
             await relay
-            if worker is not None:
-                await worker
+            for task in (worker, reconciler):
+                if task is not None:
+                    await task
             live.attach(None)
             await hub.stop()
 

@@ -84,3 +84,11 @@ class PaymentGateway(Protocol):
         `CardRejected`, an unreachable gateway `GatewayUnavailable`.
         """
         ...
+
+    async def find_charge(self, idempotency_key: str) -> ChargeResult | None:
+        """The result of the charge made under `idempotency_key`, or None if there was none.
+
+        How a payment left pending by a crash is settled (R-ERR-6); an unreachable gateway
+        raises `GatewayUnavailable`.
+        """
+        ...

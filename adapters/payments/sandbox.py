@@ -125,6 +125,11 @@ class SandboxGateway:
             self.charges.append(record)
             return result
 
+    async def find_charge(self, idempotency_key: str) -> ChargeResult | None:
+        self._check_available()
+        record = self._by_key.get(idempotency_key)
+        return record.result if record is not None else None
+
     def _check_available(self) -> None:
         if self.unavailable:
             raise GatewayUnavailable("The payment gateway is unavailable; try again.")

@@ -13,6 +13,10 @@ Paying is three steps, so a charge happens at most once per idempotency key (R-B
    the gateway's first result instead of charging again;
 3. in a transaction, lock the payment, record the outcome once (SUCCEEDED/FAILED), update
    the invoice and record PAYMENT_SUCCEEDED / PAYMENT_FAILED.
+
+A payment never stays PENDING (R-ERR-6): if the process dies between 1 and 3, the next attempt
+on that invoice and a periodic pass (`reconcile.py`) look the charge up at the gateway by its key
+and record what happened there, once; one the gateway never charged is failed once it is stale.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from resolvers.payments.charges import (
     key_reused,
     pay_invoice,
     record_outcome,
+    settle,
+    settle_pending,
     start_payment,
 )
 
@@ -67,6 +73,8 @@ __all__ = [
     "next_auto_renewal",
     "pay_invoice",
     "record_outcome",
+    "settle",
+    "settle_pending",
     "start_payment",
     "update_payment_method",
 ]

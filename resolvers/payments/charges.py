@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -17,6 +18,7 @@ from adapters.payments import (
 )
 from core import clock
 from core.money import format_amount
+from core.settings import get_settings
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import EventKind
@@ -88,6 +90,8 @@ async def pay_invoice(
     print_ = fingerprint(invoice.id, payment_method_id, payment_token)
     existing = await Payment.get_or_none(account_id=invoice.account_id, idempotency_key=key)  # type: ignore[attr-defined]
     if existing is None:
+        # R-ERR-6: a crashed attempt blocks the invoice no more
+        await settle_pending(gateway, invoice_id=invoice.id)
         card = await _card_for(gateway, actor, invoice, payment_method_id, payment_token)
         payment = await start_payment(invoice, card, key, print_, actor=actor)
     else:
@@ -185,8 +189,13 @@ async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
         ) from exc
 
 
-async def record_outcome(payment_id: int, result: ChargeResult) -> tuple[Payment, bool]:
-    """Step 3: the first outcome recorded wins (True); later calls return it (False)."""
+async def record_outcome(
+    payment_id: int, result: ChargeResult, *, settled: str | None = None
+) -> tuple[Payment, bool]:
+    """Step 3: the first outcome recorded wins (True); later calls return it (False).
+
+    `settled` says how a payment left pending was settled, for the activity log (R-ERR-6).
+    """
     async with in_transaction():
         payment = await Payment.filter(id=payment_id).select_for_update().get()
         if payment.status is not PaymentStatus.PENDING:
@@ -227,7 +236,10 @@ async def record_outcome(payment_id: int, result: ChargeResult) -> tuple[Payment
             )
             summary = f"Payment of {amount} for invoice {invoice.number} with {card} failed"
         payer = await User.get_or_none(id=payment.created_by_id)  # type: ignore[attr-defined]
-        await log_activity(account.id, payer, f"payment_{payment.status.value.lower()}", summary)
+        action = f"payment_{payment.status.value.lower()}"
+        if settled is not None:
+            action, summary = f"{action}_settled", f"{summary}: {settled}"
+        await log_activity(account.id, payer, action, summary)
     return payment, True
 
 
@@ -237,3 +249,58 @@ def failure_error(payment: Payment) -> DomainError | None:
         return None
     code = ErrorCode.__members__.get(payment.failure_code or "", ErrorCode.CARD_DECLINED)
     return DomainError(code, payment.failure_message or "The payment failed.", ["input"])
+
+
+# ------------------------------------------------------------------ R-ERR-6: never pending
+
+
+INTERRUPTED = (
+    "The payment was interrupted before the card was charged; nothing was charged. "
+    "Pay again with a new idempotency key."
+)
+
+
+async def settle(
+    gateway: PaymentGateway, payment: Payment, *, give_up_before: datetime | None
+) -> bool:
+    """Settle a pending payment with the gateway's record of its key (R-ERR-6).
+
+    Charged: recorded as the gateway answered. Never charged: recorded FAILED, but only if
+    the payment started before `give_up_before` (a younger one may still be in flight).
+    True if this call recorded the outcome; concurrent settlers record it once.
+    """
+    try:
+        result = await gateway.find_charge(gateway_key(payment))
+    except GatewayUnavailable:
+        return False
+    if result is not None:
+        how = (
+            f"settled after an interruption: the gateway had charged it ({result.charge_id})"
+            if result.succeeded
+            else f"settled after an interruption: the gateway had declined it ({result.charge_id})"
+        )
+    elif give_up_before is not None and payment.created_at < give_up_before:
+        result = ChargeResult(False, "", "PROVIDER_UNAVAILABLE", INTERRUPTED)  # type: ignore[arg-type]
+        how = "settled after an interruption: the gateway never charged it, nothing was charged"
+    else:
+        return False
+    _, recorded = await record_outcome(payment.id, result, settled=how)
+    return recorded
+
+
+def stale_before() -> datetime:
+    return clock.now() - timedelta(minutes=get_settings().payment_settle_after_minutes)
+
+
+async def settle_pending(gateway: PaymentGateway, *, invoice_id: int | None = None) -> int:
+    """Settle the stale pending payments (of one invoice, or all); how many were recorded."""
+    pending = Payment.filter(status=PaymentStatus.PENDING)
+    if invoice_id is not None:
+        # on the next attempt, one the gateway knows is settled at once, whatever its age
+        pending = pending.filter(invoice_id=invoice_id)
+    else:
+        pending = pending.filter(created_at__lt=stale_before())
+    recorded = 0
+    for payment in await pending.order_by("id"):
+        recorded += await settle(gateway, payment, give_up_before=stale_before())
+    return recorded
