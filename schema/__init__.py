@@ -25,7 +25,7 @@ from schema import (
 from schema import gitlab as gitlab_schema
 from schema import notifications as notifications_schema
 from schema.extensions import MAX_BATCH, limits
-from schema.gate import Gate
+from schema.gate import Gate, GatedSchema
 from schema.operator import accounts as operator_accounts
 from schema.operator import billing as operator_billing
 
@@ -53,7 +53,7 @@ def _config() -> StrawberryConfig:
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return GatedSchema(
         query=merge_types("Query", tuple(QUERIES)),
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)) if SUBSCRIPTIONS else None,
@@ -63,7 +63,7 @@ def build_schema() -> strawberry.Schema:
 
 
 def build_operator_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return GatedSchema(
         query=merge_types("Query", tuple(OPERATOR_QUERIES)),
         mutation=merge_types("Mutation", tuple(OPERATOR_MUTATIONS)),
         extensions=limits(Gate()),

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import strawberry
 from graphql import (
     ASTValidationRule,
     DocumentNode,
@@ -381,3 +382,15 @@ def _budget_of(request_context: Any, limits: Limits) -> Budget:
             budget = scope[BUDGET_KEY] = Budget(limits.fields, limits.overlaps)
         return budget
     return Budget(limits.fields, limits.overlaps)
+
+
+class GatedSchema(strawberry.Schema):
+    """A Strawberry schema whose execution also hides "Did you mean" when switched off (the
+    gate hides them from validation); e.g. an enum value misspelt in the variables."""
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        kwargs["hide_suggestions"] = not get_settings().graphql_suggestions
+        return kwargs

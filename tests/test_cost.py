@@ -276,8 +276,12 @@ async def test_r_err_3_introspection_and_suggestions_can_be_switched_off(
     """Production switches: with PORTAL_GRAPHQL_INTROSPECTION=false the schema can't be read
     (`__typename` still works); with PORTAL_GRAPHQL_SUGGESTIONS=false no "Did you mean"."""
     typo = "{ mee { email } }"
+    enum = "query($a: ID!, $s: InvoiceStatus) { billingAccount(id: $a) { id invoices(status: $s) { totalCount } } }"
+    enum_typo = {"a": "x", "s": "PAIDD"}
     shown = await gql(typo)
     assert shown.errors is not None and "Did you mean" in shown.errors[0].message
+    shown_enum = await gql(enum, enum_typo)
+    assert shown_enum.errors is not None and "Did you mean" in shown_enum.errors[0].message
     assert (await gql("{ __schema { queryType { name } } }")).errors is None
     monkeypatch.setenv("PORTAL_GRAPHQL_INTROSPECTION", "false")
     monkeypatch.setenv("PORTAL_GRAPHQL_SUGGESTIONS", "false")
@@ -285,6 +289,9 @@ async def test_r_err_3_introspection_and_suggestions_can_be_switched_off(
     hidden = await gql(typo)
     assert hidden.errors is not None
     assert "Did you mean" not in hidden.errors[0].message
+    hidden_enum = await gql(enum, enum_typo)
+    assert hidden_enum.errors is not None
+    assert "Did you mean" not in hidden_enum.errors[0].message
     refused = await gql("{ __schema { queryType { name } } }")
     assert refused.errors is not None and "introspection" in refused.errors[0].message.lower()
     assert (await gql(TYPENAME))["__typename"] == "Query"
