@@ -15,14 +15,15 @@ only the documents of that manifest (hash → text, as the front-end build write
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import (
@@ -43,6 +44,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from core.settings import Settings, get_settings
 from schema.cost import DocumentCost, FragmentCycle, document_cost
 
+T = TypeVar("T")
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 BUDGET_KEY = "portal.cost_budget"  # in an HTTP request's scope: one budget per request
 
@@ -91,8 +93,19 @@ class Verdict:
 class Budget:
     """What one request may still spend (a batch's operations together)."""
 
+    chars: int
     fields: int
     overlaps: int
+
+    def charge_text(self, text: str) -> GraphQLError | None:
+        """Before parsing: a batch's texts together are as long as one document may be."""
+        if len(text) > self.chars:
+            return too_complex(
+                f"The document has {len(text)} characters; this request may send "
+                f"{self.chars} more. Send fewer or smaller operations."
+            )
+        self.chars -= len(text)
+        return None
 
     def charge(self, cost: DocumentCost) -> GraphQLError | None:
         if cost.fields > self.fields or cost.overlaps > self.overlaps:
@@ -208,22 +221,34 @@ def _over_limits(cost: DocumentCost, limits: Limits) -> GraphQLError | None:
 
 
 class DocumentCache:
-    """Verdicts by document text, least recently used dropped first."""
+    """Verdicts by document text, least recently used dropped first (touched on the loop)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[str, Limits], Verdict] = OrderedDict()
 
-    def verdict(self, text: str, limits: Limits) -> Verdict:
+    def lookup(self, text: str, limits: Limits) -> Verdict | None:
         key = (text, limits)
         found = self._entries.get(key)
         if found is not None:
             self._entries.move_to_end(key)
-            return found
-        verdict = self._entries[key] = _judge(text, limits)
+        return found
+
+    def store(self, text: str, limits: Limits, verdict: Verdict) -> None:
+        self._entries[(text, limits)] = verdict
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
-        return verdict
+
+
+OFF_LOOP_ABOVE = 2000  # characters to parse, or fields to validate
+
+
+async def _maybe_off_loop(size: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Small work inline; bigger work (still bounded by the limits) in a thread, so the event
+    loop keeps answering other requests meanwhile."""
+    if size <= OFF_LOOP_ABOVE:
+        return fn(*args, **kwargs)
+    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 class PersistedDocuments:
@@ -290,31 +315,42 @@ class DocumentGate(SchemaExtension):
         self._resolve_persisted()
         yield
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if context.query is None:  # Strawberry answers "no query"
+        text = context.query
+        if text is None:  # Strawberry answers "no query"
             yield
             return
-        settings = get_settings()
-        limits = Limits.of(settings)
-        verdict = self.verdict = self.owner.documents.verdict(context.query, limits)
+        limits = Limits.of(get_settings())
+        budget = _budget_of(context.context, limits)
+        refusal = budget.charge_text(text)
+        if refusal is not None:
+            raise refusal
+        cache = self.owner.documents
+        verdict = cache.lookup(text, limits)
+        if verdict is None:
+            verdict = await _maybe_off_loop(len(text), _judge, text, limits)
+            cache.store(text, limits, verdict)
+        self.verdict = verdict
         if verdict.refusal is not None:
             raise verdict.refusal
         assert verdict.cost is not None and verdict.document is not None
-        refusal = _budget_of(context.context, limits).charge(verdict.cost)
+        refusal = budget.charge(verdict.cost)
         if refusal is not None:
             raise refusal
         context.graphql_document = verdict.document
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         verdict = self.verdict
         document = context.graphql_document
         if verdict is not None and document is not None and document is verdict.document:
             if verdict.validation is None:
                 settings = get_settings()
-                verdict.validation = validate(
+                verdict.validation = await _maybe_off_loop(
+                    verdict.cost.fields if verdict.cost else 0,
+                    validate,
                     context.schema._schema,
                     document,
                     validation_rules(context.validation_rules, settings.graphql_introspection),
@@ -379,9 +415,9 @@ def _budget_of(request_context: Any, limits: Limits) -> Budget:
     if isinstance(scope, dict) and scope.get("type") == "http":
         budget = scope.get(BUDGET_KEY)
         if not isinstance(budget, Budget):
-            budget = scope[BUDGET_KEY] = Budget(limits.fields, limits.overlaps)
+            budget = scope[BUDGET_KEY] = Budget(limits.chars, limits.fields, limits.overlaps)
         return budget
-    return Budget(limits.fields, limits.overlaps)
+    return Budget(limits.chars, limits.fields, limits.overlaps)
 
 
 class GatedSchema(strawberry.Schema):

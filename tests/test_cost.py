@@ -276,7 +276,10 @@ async def test_r_err_3_introspection_and_suggestions_can_be_switched_off(
     """Production switches: with PORTAL_GRAPHQL_INTROSPECTION=false the schema can't be read
     (`__typename` still works); with PORTAL_GRAPHQL_SUGGESTIONS=false no "Did you mean"."""
     typo = "{ mee { email } }"
-    enum = "query($a: ID!, $s: InvoiceStatus) { billingAccount(id: $a) { id invoices(status: $s) { totalCount } } }"
+    enum = (
+        "query($a: ID!, $s: InvoiceStatus) "
+        "{ billingAccount(id: $a) { id invoices(status: $s) { totalCount } } }"
+    )
     enum_typo = {"a": "x", "s": "PAIDD"}
     shown = await gql(typo)
     assert shown.errors is not None and "Did you mean" in shown.errors[0].message
