@@ -18,7 +18,7 @@ from models.invoices import Invoice, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.payments import Payment, PaymentStatus
 from resolvers.payments import charges, gateway_key
-from resolvers.payments.reconcile import reconcile_once
+from resolvers.payments.reconcile import reconcile_once, run_forever
 from tests.billing_support import gateway, gid, make_invoice
 from tests.conftest import Viewer, gql, make_account, owner_of
 
@@ -125,6 +125,27 @@ async def test_r_err_6_an_uncharged_payment_is_failed_once_stale_then_paying_wor
     assert paid["userErrors"] == []
     assert paid["invoice"]["status"] == "PAID"
     assert len(gateway.charges) == 1
+
+
+async def test_r_err_6_the_periodic_pass_runs_until_stopped(
+    db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-ERR-6: the loop the server starts beside the outbox worker settles a stale charged
+    payment on its own, and ends when the server stops."""
+    account = await make_account(country="US")
+    invoice = await make_invoice(account)
+    await _crash_after_charging(monkeypatch, await owner_of(account), invoice)
+    clock.advance(timedelta(minutes=16))
+    stop = asyncio.Event()
+    loop = asyncio.create_task(run_forever(stop, 0.01, gateway))
+    for _ in range(500):
+        if (await Payment.get()).status is not PaymentStatus.PENDING:
+            break
+        await asyncio.sleep(0.01)  # waits for the loop task, not for time to pass
+    stop.set()
+    await asyncio.wait_for(loop, 5)
+    assert (await Payment.get()).status is PaymentStatus.SUCCEEDED
+    assert (await Invoice.get(id=invoice.id)).status is InvoiceStatus.PAID
 
 
 async def test_r_err_6_the_gateway_looks_charges_up_by_key(gateway: SandboxGateway) -> None:
