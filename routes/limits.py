@@ -208,6 +208,11 @@ class WireLimits:
         check_request_data(data)
         return data
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET with a persisted query's hash (and no text) is an operation, not a visit."""
+        shown: bool = super().should_render_graphql_ide(request)  # type: ignore[misc]
+        return shown and "extensions" not in request.query_params
+
     def admit_socket(self, scope: Scope, session_id: int) -> None:
         """Count this websocket against its session, or refuse it past the cap."""
         if not hasattr(self, "_open_sockets"):

@@ -25,7 +25,7 @@ import schema.gate
 from core.settings import get_settings
 from schema.cost import FragmentCycle, document_cost
 from schema.gate import sha256
-from tests.conftest import free_port, gql, make_account, owner_of, serve_app
+from tests.conftest import LiveServer, free_port, gql, make_account, owner_of, serve_app
 from tests.test_dashboard_queries import DASHBOARD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -298,3 +298,19 @@ async def test_r_err_3_introspection_and_suggestions_can_be_switched_off(
     refused = await gql("{ __schema { queryType { name } } }")
     assert refused.errors is not None and "introspection" in refused.errors[0].message.lower()
     assert (await gql(TYPENAME))["__typename"] == "Query"
+
+
+async def test_r_err_3_persisted_queries_over_http(live_server: LiveServer) -> None:
+    """APQ as Apollo Client speaks it over HTTP: hash only (POST or GET), then hash and text,
+    then hash only again."""
+    query = "query OverHttp { __typename }"
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        unknown = await client.post("/graphql", json={"extensions": extensions})
+        assert unknown.json()["errors"][0]["message"] == "PersistedQueryNotFound"
+        sent = await client.post("/graphql", json={"query": query, "extensions": extensions})
+        assert sent.json() == {"data": {"__typename": "Query"}}
+        by_hash = await client.post("/graphql", json={"extensions": extensions})
+        assert by_hash.json() == {"data": {"__typename": "Query"}}
+        by_get = await client.get("/graphql", params={"extensions": json.dumps(extensions)})
+        assert by_get.json() == {"data": {"__typename": "Query"}}
