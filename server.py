@@ -31,6 +31,7 @@ from portal.db import apply_migrations, tortoise_config
 from portal.secrets import load_secret_key
 from portal.settings import Settings, get_settings
 from resolvers.auth import authenticate
+from routes.web import graphiql_page, web_routes
 from schema import operator_schema, schema
 from schema.context import Context
 
@@ -75,6 +76,9 @@ class PortalGraphQL(GraphQL[Context, None]):
             )
         context.session, context.user = found
         return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request)
 
 
 class OperatorGraphQL(GraphQL[Context, None]):
@@ -181,6 +185,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *extra_routes(settings),
+        *web_routes(settings),
     ]
 
 
