@@ -221,13 +221,16 @@ export function InvoicePage() {
   const [{ data, error }, refetch] = useQuery({ query: InvoiceQuery, variables: { id: invoiceId } });
   const invoice = data?.invoice;
   const [pdfError, setPdfError] = useState<string | null>(null);
+  const [justPaid, setJustPaid] = useState(false);
   if (error) return <p className="error">{errorMessage(error)}</p>;
   if (!data) return <p>Loading…</p>;
   if (!invoice) return <p className="error">This invoice does not exist, or you do not manage its account.</p>;
   const onPdf = async () => {
     setPdfError(null);
     try {
-      await download(invoice.pdfUrl, `invoice-${invoice.number}.pdf`);
+      // The path of pdfUrl, from the API this app talks to: pdfUrl's host is PORTAL_PUBLIC_URL,
+      // which may name the same server differently (localhost vs 127.0.0.1).
+      await download(new URL(invoice.pdfUrl, window.location.href).pathname, `invoice-${invoice.number}.pdf`);
     } catch (e) {
       setPdfError((e as Error).message);
     }
@@ -308,8 +311,16 @@ export function InvoicePage() {
         </div>
       </article>
       {invoice.status === "OPEN" && (
-        <PayForm accountId={accountId} invoiceId={invoice.id} onPaid={() => refetch({ requestPolicy: "network-only" })} />
+        <PayForm
+          accountId={accountId}
+          invoiceId={invoice.id}
+          onPaid={(succeeded) => {
+            setJustPaid(succeeded);
+            refetch({ requestPolicy: "network-only" });
+          }}
+        />
       )}
+      {justPaid && <Status>Payment received. Thank you!</Status>}
       <div className="panel">
         <h2>Payments</h2>
         {invoice.payments.length === 0 ? (
@@ -330,13 +341,12 @@ export function InvoicePage() {
   );
 }
 
-function PayForm({ accountId, invoiceId, onPaid }: { accountId: string; invoiceId: string; onPaid: () => void }) {
+function PayForm({ accountId, invoiceId, onPaid }: { accountId: string; invoiceId: string; onPaid: (succeeded: boolean) => void }) {
   const [{ data }] = useQuery({ query: CardsQuery, variables: { id: accountId } });
   const cards = data?.billingAccount?.paymentMethods ?? [];
   const fallback = cards.find((c) => c.isDefault)?.id ?? cards[0]?.id ?? "";
   const [choice, setChoice] = useState<string>("");
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
-  const [paid, setPaid] = useState(false);
   const [result, pay] = useMutation(PayInvoice);
   const selected = choice || fallback || SANDBOX_TOKENS[0].value;
   const options = [
@@ -345,7 +355,6 @@ function PayForm({ accountId, invoiceId, onPaid }: { accountId: string; invoiceI
   ];
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setPaid(false);
     const isToken = selected.startsWith("tok_");
     const answer = await pay({
       input: {
@@ -356,8 +365,7 @@ function PayForm({ accountId, invoiceId, onPaid }: { accountId: string; invoiceI
     });
     const payload = answer.data?.payInvoice;
     setErrors(payload?.userErrors ?? []);
-    if (payload?.payment?.status === "SUCCEEDED") setPaid(true);
-    onPaid();
+    onPaid(payload?.payment?.status === "SUCCEEDED");
   };
   return (
     <form className="panel" onSubmit={onSubmit} aria-labelledby="pay-heading">
@@ -370,7 +378,6 @@ function PayForm({ accountId, invoiceId, onPaid }: { accountId: string; invoiceI
         </div>
       )}
       {result.error && <p className="error">{errorMessage(result.error)}</p>}
-      {paid && <Status>Payment received. Thank you!</Status>}
       <button type="submit" disabled={result.fetching}>
         {result.fetching ? "Paying…" : "Pay now"}
       </button>

@@ -139,7 +139,7 @@ function SubscriptionCard({ sub }: { sub: Sub }) {
   return (
     <article className="panel" aria-labelledby={`sub-${sub.id}`}>
       <h2 id={`sub-${sub.id}`}>
-        {sub.name} <span className={`pill ${sub.status.toLowerCase()}`}>{sub.status.toLowerCase()}</span>
+        {sub.plan} <span className="hint-inline">{sub.name}</span> <span className={`pill ${sub.status.toLowerCase()}`}>{sub.status.toLowerCase()}</span>
       </h2>
       <dl className="facts">
         <dt>Plan</dt>
