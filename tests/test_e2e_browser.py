@@ -8,6 +8,7 @@ Screenshots of the main pages are written to docs/screenshots/ (linked from the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from playwright.async_api import (
     async_playwright,
     expect,
 )
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from portal.settings import get_settings
 from tests.conftest import LiveServer, free_port, serve_app
@@ -366,3 +368,113 @@ async def test_phone_width_is_readable(portal: Portal, browser: Browser) -> None
     )
     assert too_wide == []
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
+HEADERS_EDITOR = (
+    "section.graphiql-editor-tool[aria-label=Headers] .graphiql-editor:not(.hidden) .CodeMirror"
+)
+RESULT = ".result-window .CodeMirror"
+
+
+async def editor_text(page: Page, selector: str) -> str:
+    return str(await page.eval_on_selector(selector, "e => e.CodeMirror.getValue()"))
+
+
+async def set_query(page: Page, document: str) -> None:
+    """Replace the query editor's text, and wait for GraphiQL to have parsed it (its tab is
+    named after the operation): with the several operations of the default document still
+    in mind, Execute would ask which one to run."""
+    await page.eval_on_selector(QUERY_EDITOR, "(e, text) => e.CodeMirror.setValue(text)", document)
+    await expect(page.locator(".graphiql-tab").first).to_contain_text("<untitled>")
+
+
+async def run_in_graphiql(page: Page, document: str, expect_text: str) -> str:
+    """Type a document into GraphiQL, run it, and wait for `expect_text` in the result."""
+    await set_query(page, document)
+    await page.get_by_role("button", name=re.compile("^Execute query")).click()
+    try:
+        await page.wait_for_function(
+            "([selector, text]) => document.querySelector(selector).CodeMirror.getValue()"
+            ".includes(text)",
+            arg=[RESULT, expect_text],
+            timeout=TIMEOUT_MS,
+        )
+    except PlaywrightTimeoutError:
+        result = await editor_text(page, RESULT)
+        raise AssertionError(f"{expect_text!r} not in the result of {document}: {result}") from None
+    return await editor_text(page, RESULT)
+
+
+async def test_graphiql_works_offline_with_the_session_header_and_subscriptions(
+    portal: Portal, browser: Browser
+) -> None:
+    """GraphiQL from the project's own build: every request the page makes goes to this
+    server. Its default document shows how to sign in; R-AUTH-1: signing in works from it;
+    R-AUTH-5: the session token in the Headers pane authenticates queries over HTTP and the
+    subscription over the websocket (connection_init); R-NOT-2: the event arrives live."""
+    account = await portal.create_account("olga@acme.example")
+    _, page = await new_page(browser)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda socket: requests.append(socket.url))
+    await page.goto(portal.url + "/graphql")
+    await page.wait_for_selector(QUERY_EDITOR)
+    default = await editor_text(page, QUERY_EDITOR)
+    assert "requestSignInLink" in default and "signInWithLink" in default
+    assert '{"Authorization": "Bearer <session token>"}' in default
+    await expect(page.locator("section.graphiql-editor-tool[aria-label=Headers]")).to_be_visible()
+    await screenshot(page, "graphiql")
+
+    seen = len(portal.inbox.messages)
+    await run_in_graphiql(
+        page,
+        'mutation { requestSignInLink(email: "olga@acme.example") { userErrors { code } } }',
+        '"userErrors": []',
+    )
+    token = (await portal.link("olga@acme.example", "/sign-in", seen)).split("token=")[1]
+    result = await run_in_graphiql(
+        page,
+        f'mutation {{ signInWithLink(token: "{token}") {{ session {{ token }} }} }}',
+        '"token"',
+    )
+    session = json.loads(result)["data"]["signInWithLink"]["session"]["token"]
+
+    await page.eval_on_selector(
+        HEADERS_EDITOR,
+        "(e, text) => e.CodeMirror.setValue(text)",
+        json.dumps({"Authorization": f"Bearer {session}"}),
+    )
+    me = await run_in_graphiql(page, "{ me { email } }", "olga@acme.example")
+    assert json.loads(me) == {"data": {"me": {"email": "olga@acme.example"}}}
+
+    await set_query(page, "subscription { notifications { event title } }")
+    await page.get_by_role("button", name=re.compile("^Execute query")).click()
+    # the stream is open once the server has the subscription: issue until it shows up
+    invoice: dict[str, str] = {}
+    for _ in range(20):
+        invoice = await portal.issue_invoice(account, "Premium, 1 seat")
+        try:
+            await page.wait_for_function(
+                "([selector, text]) => document.querySelector(selector).CodeMirror.getValue()"
+                ".includes(text)",
+                arg=[RESULT, invoice["number"]],
+                timeout=1500,
+            )
+            break
+        except PlaywrightTimeoutError:
+            continue
+    event = await editor_text(page, RESULT)
+    assert "INVOICE_ISSUED" in event and invoice["number"] in event, event
+
+    await page.get_by_role("button", name="Show Documentation Explorer").click()
+    docs = page.locator(".graphiql-doc-explorer")
+    await expect(docs).to_contain_text("Query")
+    await docs.get_by_text("Query", exact=True).first.click()
+    await expect(docs).to_contain_text("billingAccount")
+    await screenshot(page, "graphiql-docs")
+
+    host = portal.url.split("://", 1)[1]
+    outside = [url for url in requests if url.split("://", 1)[1].split("/", 1)[0] != host]
+    assert [url for url in outside if not url.startswith(("data:", "blob:"))] == []
+    assert any(url.startswith(f"ws://{host}/graphql") for url in requests)

@@ -1,18 +1,19 @@
 // What GraphiQL opens with: how to sign in, where the token goes, what to try next.
-export const DEFAULT_DOCUMENT = `# Customers Portal API
+export const DEFAULT_DOCUMENT = `# Customers Portal API — sign in, in three steps:
 #
-# Sign in, in three steps:
-#
-# 1. Run RequestLink with your email. A one-time link arrives by email (without an SMTP
-#    server: the newest .eml file in ./mailbox, and the server's console log). It looks
-#    like  …/sign-in?token=XXXX
-# 2. Put that token in SignIn (replace PASTE_TOKEN) and run it. Copy session.token.
-# 3. Open the Headers pane below and paste:
+# 1. Run RequestLink with your email (▶, or Ctrl-Enter).
+#    A one-time link arrives by email. Without an SMTP
+#    server: the newest .eml in ./mailbox, and the
+#    server's console. It ends in /sign-in?token=XXXX
+# 2. Put that token in SignIn (for PASTE_TOKEN), run
+#    it, and copy session.token from the result.
+# 3. In the Headers pane below, paste:
 #      {"Authorization": "Bearer <session token>"}
-#    Queries and mutations send it as an HTTP header; subscriptions send it in the
-#    websocket's connection_init. Then run Me, or Live and trigger something.
+#    Queries and mutations send it as an HTTP header,
+#    subscriptions in the websocket's connection_init.
 #
-# Docs: the book icon on the left. Run an operation: the ▶ button (Ctrl-Enter).
+# Then run Me, or Live and watch events arrive.
+# Schema docs: the book icon at the top left.
 
 mutation RequestLink {
   requestSignInLink(email: "demo@example.com") {

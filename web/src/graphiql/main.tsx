@@ -4,7 +4,7 @@
 import { createGraphiQLFetcher, type Fetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";
 import "graphiql/style.css";
-import { getOperationAST, parse, type DocumentNode } from "graphql";
+import { getOperationAST, parse } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -33,9 +33,10 @@ function websocketFor(authorization: string): Client {
   return socket.client;
 }
 
-function isSubscription(query: string, operationName: string | null | undefined, ast?: DocumentNode): boolean {
+/** Parsed from the text sent, not GraphiQL's documentAST, which can lag behind the editor. */
+function isSubscription(query: string, operationName: string | null | undefined): boolean {
   try {
-    const operation = getOperationAST(ast ?? parse(query), operationName ?? undefined);
+    const operation = getOperationAST(parse(query), operationName ?? undefined);
     return operation?.operation === "subscription";
   } catch {
     return false;
@@ -48,7 +49,7 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 }
 
 const fetcher: Fetcher = (params, opts) => {
-  if (isSubscription(params.query, params.operationName, opts?.documentAST)) {
+  if (isSubscription(params.query, params.operationName)) {
     const client = websocketFor(header(opts?.headers, "authorization"));
     const results = client.iterate({
       query: params.query,
