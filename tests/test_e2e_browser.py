@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,8 +179,14 @@ async def choose(select: Locator, text: str) -> None:
 
 
 async def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    """Into docs/screenshots/ with PORTAL_TEST_SCREENSHOTS=1 (the README shows them), else
+    next to the test's files, so an ordinary run leaves the work tree as it was."""
+    folder = SCREENSHOTS if os.environ.get("PORTAL_TEST_SCREENSHOTS") == "1" else None
+    if folder is None:
+        folder = Path(tempfile.gettempdir()) / "portal-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    assert shot.startswith(b"\x89PNG")
 
 
 async def test_sign_in_link_from_email_opens_the_portal_signed_in(
