@@ -16,9 +16,10 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install . \
     && mkdir /app \
     && cp -r pyproject.toml server.py /app/ \
-    && for d in schema resolvers models notifications adapters documents migrations portal; do \
+    && for d in schema resolvers models notifications adapters documents migrations portal routes; do \
            if [ -d "$d" ]; then cp -r "$d" /app/; fi; \
        done \
+    && mkdir -p /app/web && cp -r web/dist /app/web/ \
     && find /app -name '__pycache__' -prune -exec rm -rf {} +
 
 # Runtime stage.
