@@ -19,6 +19,7 @@ RUN python -m venv /opt/venv \
     && for d in schema resolvers models notifications adapters documents migrations core routes; do \
            if [ -d "$d" ]; then cp -r "$d" /app/; fi; \
        done \
+    && mkdir -p /app/web && cp -r web/dist /app/web/ \
     && find /app -name '__pycache__' -prune -exec rm -rf {} +
 
 # Runtime stage.

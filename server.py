@@ -29,6 +29,7 @@ from routes.graphql import OperatorGraphQL, customer_graphql
 from routes.health import health_routes
 from routes.limits import BodyLimit
 from routes.middleware import RequestId
+from routes.web import web_routes
 from schema import operator_schema, schema
 
 log = logging.getLogger("portal")
@@ -82,6 +83,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *health_routes(),
         *document_routes(),
         *gitlab_routes(),
+        *web_routes(settings),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -15,6 +15,7 @@ from strawberry.types.unset import UnsetType
 from core.settings import Settings
 from routes.caller import identify, is_operator
 from routes.limits import WireLimits
+from routes.web import graphiql_page
 from schema.context import Context
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
@@ -49,6 +50,10 @@ class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
         context.session, context.user = caller.session, caller.user
         context.client_address = caller.client
         return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the project's own build (`web/`): nothing loads from elsewhere."""
+        return graphiql_page(request)
 
 
 class OperatorGraphQL(WireLimits, GraphQL[Context, None]):
