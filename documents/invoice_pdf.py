@@ -14,6 +14,7 @@ ship yet. Rendering never fails on a name.
 from __future__ import annotations
 
 import functools
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -26,6 +27,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.table import Row
 
 from core.money import format_amount
+
+# fontTools reports every font subset at INFO (~100 lines per PDF): an implementation detail.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "dejavu"

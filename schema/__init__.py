@@ -25,7 +25,8 @@ from schema import (
 from schema import gitlab as gitlab_schema
 from schema import notifications as notifications_schema
 from schema.extensions import MAX_BATCH, limits
-from schema.gate import Gate, GatedSchema
+from schema.gate import Gate
+from schema.observability import Observe, Schema
 from schema.operator import accounts as operator_accounts
 from schema.operator import billing as operator_billing
 
@@ -53,20 +54,20 @@ def _config() -> StrawberryConfig:
 
 
 def build_schema() -> strawberry.Schema:
-    return GatedSchema(
+    return Schema(
         query=merge_types("Query", tuple(QUERIES)),
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)) if SUBSCRIPTIONS else None,
-        extensions=limits(Gate()),
+        extensions=[*limits(Gate()), Observe],
         config=_config(),
     )
 
 
 def build_operator_schema() -> strawberry.Schema:
-    return GatedSchema(
+    return Schema(
         query=merge_types("Query", tuple(OPERATOR_QUERIES)),
         mutation=merge_types("Mutation", tuple(OPERATOR_MUTATIONS)),
-        extensions=limits(Gate()),
+        extensions=[*limits(Gate()), Observe],
         config=_config(),
     )
 
