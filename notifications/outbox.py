@@ -83,12 +83,3 @@ async def recent_emails(status: OutboxStatus | None, limit: int = 200) -> list[O
     """The newest deliveries, for the operator (R-NOT-4: permanent failures stay visible)."""
     query = OutboxEmail.all().order_by("-id").limit(limit)
     return await (query.filter(status=status) if status is not None else query)
-
-
-async def backlog() -> tuple[int, float]:
-    """How many emails wait for delivery, and the age in seconds of the oldest (0 if none)."""
-    pending = OutboxEmail.filter(status=OutboxStatus.PENDING)
-    count = await pending.count()
-    oldest = await pending.order_by("created_at").first()
-    age = (clock.now() - oldest.created_at).total_seconds() if oldest else 0.0
-    return count, max(age, 0.0)

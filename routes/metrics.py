@@ -28,13 +28,13 @@ from starlette.routing import BaseRoute, Route
 
 from core import metrics
 from core.settings import Settings
-from notifications.outbox import backlog
+from resolvers.monitoring import outbox_backlog
 from routes.caller import bearer, is_operator
 from routes.problems import problem
 
 
 async def refresh_outbox_gauges() -> None:
-    count, oldest_age = await backlog()
+    count, oldest_age = await outbox_backlog()
     metrics.OUTBOX_PENDING.set(count)
     metrics.OUTBOX_OLDEST_AGE.set(oldest_age)
 
