@@ -52,13 +52,6 @@ class Settings(BaseSettings):
     seller_country: str | None = None  # ISO 3166-1 alpha-2, printed as the country's name
     seller_tax_id: str | None = None
 
-    @model_validator(mode="after")
-    def _derive_public_url(self) -> Settings:
-        """Without PORTAL_PUBLIC_URL, links point at where `python server.py` listens."""
-        if not self.public_url.strip():
-            self.public_url = local_url(self.host, self.port)
-        return self
-
     # Hostile input (R-ERR-3): every limit a caller can hit. Sizes in bytes or characters.
     max_body_bytes: int = 1_000_000
     max_json_depth: int = 32
@@ -76,6 +69,23 @@ class Settings(BaseSettings):
     graphql_trusted_documents: Path | None = None  # manifest: only these documents run
     payment_settle_after_minutes: int = 15
     payment_reconcile_interval_seconds: int = 60
+
+    @model_validator(mode="after")
+    def _derive_public_url(self) -> Settings:
+        """Without PORTAL_PUBLIC_URL, links point at where `python server.py` listens."""
+        if not self.public_url.strip():
+            self.public_url = local_url(self.host, self.port)
+        return self
+
+    @model_validator(mode="after")
+    def _demo_seller(self) -> Settings:
+        """PORTAL_DEMO without a seller: an obviously fictitious one, so demo invoices issue."""
+        if self.demo and not self.seller_tax_id:
+            self.seller_name = "Example Software GmbH (demo seller)"
+            self.seller_address = "Musterstraße 1, 10115 Berlin"
+            self.seller_country = "DE"
+            self.seller_tax_id = "DE811907980"
+        return self
 
     @property
     def app_base_url(self) -> str:

@@ -58,6 +58,10 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("PORTAL_SIGN_IN_RESPONSE_FLOOR_MS", "0")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("PORTAL_APP_URL", "http://app.test")
+    monkeypatch.setenv("PORTAL_SELLER_NAME", "Example Software GmbH")
+    monkeypatch.setenv("PORTAL_SELLER_ADDRESS", "Musterstraße 1, 10115 Berlin")
+    monkeypatch.setenv("PORTAL_SELLER_COUNTRY", "DE")
+    monkeypatch.setenv("PORTAL_SELLER_TAX_ID", "DE129273398")
     get_settings.cache_clear()
     clock.reset()
     yield
