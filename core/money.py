@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 ISO_4217_CURRENCIES: frozenset[str] = frozenset(
     """
@@ -118,9 +118,11 @@ def format_money(minor: int, currency: str, locale: str = "en") -> str:
     from babel.numbers import NumberPattern
 
     exponent = minor_units_exponent(currency)
-    amount = Decimal(ensure_minor(minor)).scaleb(-exponent)
     where = Locale.parse(locale)
     pattern = copy.copy(where.currency_formats["standard"])
     assert isinstance(pattern, NumberPattern)
     pattern.frac_prec = (exponent, exponent)
-    return str(pattern.apply(amount, where, currency=currency, currency_digits=False))
+    with localcontext() as exact:  # enough digits for any amount: never rounded, never refused
+        exact.prec = max(28, len(str(abs(ensure_minor(minor)))) + exponent + 2)
+        amount = Decimal(minor).scaleb(-exponent)
+        return str(pattern.apply(amount, where, currency=currency, currency_digits=False))
