@@ -109,7 +109,7 @@ class MailboxTransport:
         text = body.get_content() if body is not None else ""
         links = LINK.findall(text)
         log.info(
-            "Email to %s: %r written to %s%s",
+            'Email to %s: "%s" written to %s%s',
             message["To"],
             message["Subject"],
             path,

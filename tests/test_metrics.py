@@ -148,6 +148,7 @@ async def test_requests_operations_user_errors_websockets_lag_and_payments(
     assert grew("portal_broadcast_delivery_lag_seconds_count") >= 1
     assert grew("portal_payments_total", outcome="succeeded") == 1
     assert grew("portal_gateway_request_duration_seconds_count", operation="charge") == 1
+    assert grew("portal_gateway_request_duration_seconds_count", operation="attach_card") == 1
     assert value(after, "portal_websockets_open") <= value(during, "portal_websockets_open")
 
 
