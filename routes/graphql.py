@@ -15,7 +15,7 @@ from typing import Any, Literal
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket
-from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
 from strawberry.types.unset import UnsetType
@@ -23,7 +23,7 @@ from strawberry.types.unset import UnsetType
 from core import metrics
 from core.settings import Settings
 from routes.caller import bearer, identify, is_operator
-from routes.limits import WireLimits
+from routes.limits import LimitedWebSocketAdapter, WireLimits
 from schema.context import Context
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
@@ -42,7 +42,7 @@ def graphql_error(status: int, message: str, code: str, **headers: str) -> JSONR
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
-class _WebSocket(ASGIWebSocketAdapter):
+class _WebSocket(LimitedWebSocketAdapter):
     """Strawberry closes a rejected connection with reason "Forbidden": say why instead."""
 
     async def close(self, code: int, reason: str) -> None:
@@ -94,7 +94,12 @@ class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
             reason = BAD_SESSION_SHORT if caller.bad_token else NO_SESSION
             context.request.scope[_REJECTION_KEY] = reason  # a close reason: at most 123 bytes
             raise ConnectionRejectionError({"message": BAD_SESSION if caller.bad_token else reason})
-        self.admit_socket(context.request.scope, caller.session.id)
+        try:
+            self.admit_socket(context.request.scope, caller.session.id)
+        except ConnectionRejectionError as refused:
+            message = str(dict(refused.payload).get("message", ""))
+            context.request.scope[_REJECTION_KEY] = message.encode()[:123].decode(errors="ignore")
+            raise
         context.session, context.user = caller.session, caller.user
         context.client_address = caller.client
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,7 +21,8 @@ from websockets.exceptions import ConnectionClosed
 
 from core.settings import Settings, get_settings
 from models.auth import Session
-from tests.conftest import LiveServer, make_user, sign_in
+from tests.conftest import LiveServer, make_user, serve_app, sign_in
+from tests.test_e2e_managers import owner_session
 
 PROBLEM = "application/problem+json"
 ME = "query { me { email } }"
@@ -164,3 +166,25 @@ async def test_websocket_close_reason_carries_the_message(
         assert reason == "The session token is invalid or has expired: sign in again."
     else:
         assert reason == "Sign in: send a session token as authorization in connection_init."
+
+
+async def test_websocket_refused_past_the_session_cap_says_why(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """R-ERR-3, R-AUTH-5: the connection cap's refusal reaches the client as the close reason."""
+    env = {"PORTAL_MAX_WS_CONNECTIONS_PER_SESSION": "1"}
+    async with serve_app(monkeypatch, tmp_path, env=env) as live:
+        async with httpx.AsyncClient(base_url=live.url, timeout=20) as http:
+            _, token = await owner_session(http, live)
+        url = live.url.replace("http", "ws") + "/graphql"
+        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as first:  # type: ignore[list-item]
+            await first.send(json.dumps(init))
+            assert json.loads(await first.recv())["type"] == "connection_ack"
+            async with connect(url, subprotocols=["graphql-transport-ws"]) as second:  # type: ignore[list-item]
+                await second.send(json.dumps(init))
+                with pytest.raises(ConnectionClosed) as closed:
+                    await second.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+    assert closed.value.rcvd.reason == "At most 1 live connections per session; close one first."
