@@ -11,24 +11,30 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from core.db import open_database
+from core.logs import banner, log_config
+from core.logs import configure as configure_logging
 from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
 from notifications.worker import worker_for
 from resolvers.payments import reconcile
 from resolvers.services import Services
+from routes.access import AccessLog
 from routes.caller import trusted_proxies
 from routes.documents import document_routes
 from routes.gitlab import gitlab_routes
 from routes.graphql import OperatorGraphQL, customer_graphql
 from routes.health import health_routes
 from routes.limits import BodyLimit
+from routes.metrics import metrics_routes
 from routes.middleware import RequestId
+from routes.problems import http_exception
 from routes.web import web_routes
 from schema import operator_schema, schema
 
@@ -61,6 +67,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             if interval > 0
             else None
         )
+        log.info("%s", banner(settings))
         try:
             yield
         finally:
@@ -84,6 +91,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *document_routes(),
         *gitlab_routes(),
         *web_routes(settings),
+        *metrics_routes(settings),
     ]
 
 
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     middleware = [
         Middleware(RequestId),
+        Middleware(AccessLog),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
@@ -101,7 +110,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(trusted_proxies, settings=settings),
         Middleware(BodyLimit),
     ]
-    app = Starlette(routes=routes(settings), middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes(settings),
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_exception},
+    )
     app.state.settings = settings
     app.state.services = Services.from_settings(settings)
     return app
@@ -112,6 +126,13 @@ app = create_app()
 if __name__ == "__main__":
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     current = get_settings()
-    uvicorn.run(app, host=current.host, port=current.port, ws_max_size=current.max_ws_message_bytes)
+    configure_logging(current)
+    uvicorn.run(
+        app,
+        host=current.host,
+        port=current.port,
+        ws_max_size=current.max_ws_message_bytes,
+        log_config=log_config(current),
+        access_log=False,  # routes.access writes one line per request, with its request id
+    )

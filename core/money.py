@@ -13,7 +13,9 @@ nothing is invoiced in them.
 
 from __future__ import annotations
 
+import copy
 import re
+from decimal import Decimal, localcontext
 
 ISO_4217_CURRENCIES: frozenset[str] = frozenset(
     """
@@ -105,3 +107,22 @@ def parse_amount(amount: str, currency: str) -> int:
 
 def _power_of_ten(exponent: int) -> int:
     return int(10**exponent)
+
+
+def format_money(minor: int, currency: str, locale: str = "en") -> str:
+    """For people: the amount as `locale` writes it, with the currency's sign and exactly its
+    ISO 4217 decimals: 17125290 EUR in en_DE is "171.252,90 €", 500 JPY in en is "¥500".
+    Babel's (CLDR's) own digits differ from ISO 4217 for a few currencies, so the
+    pattern's fraction digits are set from `minor_units_exponent`."""
+    from babel import Locale
+    from babel.numbers import NumberPattern
+
+    exponent = minor_units_exponent(currency)
+    where = Locale.parse(locale)
+    pattern = copy.copy(where.currency_formats["standard"])
+    assert isinstance(pattern, NumberPattern)
+    pattern.frac_prec = (exponent, exponent)
+    with localcontext() as exact:  # enough digits for any amount: never rounded, never refused
+        exact.prec = max(28, len(str(abs(ensure_minor(minor)))) + exponent + 2)
+        amount = Decimal(minor).scaleb(-exponent)
+        return str(pattern.apply(amount, where, currency=currency, currency_digits=False))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,7 +18,7 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     mailbox_dir: Path = Path("./mailbox")
     mail_from: str = "Customers Portal <noreply@localhost>"
-    public_url: str = "http://localhost:8000"
+    public_url: str = ""  # empty: derived from host and port (see `_derive_public_url`)
     app_url: str | None = None
     operator_token: SecretStr | None = None
     secret_key: SecretStr | None = None
@@ -41,9 +42,15 @@ class Settings(BaseSettings):
     sign_in_limit_per_client: int = 30
     rate_limit_window_minutes: int = 60
     support_email_domain: str = "example.com"
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    # /metrics: "operator" (bearer PORTAL_OPERATOR_TOKEN; off without one), "open", "off".
+    metrics: Literal["operator", "open", "off"] = "operator"
+    # The seller printed on invoices. Taxed invoices are refused without a seller tax id.
     seller_name: str = "Example Software Inc."
-    seller_address: str = "1 Market Street, San Francisco, CA 94105, US"
-    seller_tax_id: str = "US 12-3456789"
+    seller_address: str = ""  # comma-separated lines
+    seller_country: str | None = None  # ISO 3166-1 alpha-2, printed as the country's name
+    seller_tax_id: str | None = None
 
     # Hostile input (R-ERR-3): every limit a caller can hit. Sizes in bytes or characters.
     max_body_bytes: int = 1_000_000
@@ -63,6 +70,23 @@ class Settings(BaseSettings):
     payment_settle_after_minutes: int = 15
     payment_reconcile_interval_seconds: int = 60
 
+    @model_validator(mode="after")
+    def _derive_public_url(self) -> Settings:
+        """Without PORTAL_PUBLIC_URL, links point at where `python server.py` listens."""
+        if not self.public_url.strip():
+            self.public_url = local_url(self.host, self.port)
+        return self
+
+    @model_validator(mode="after")
+    def _demo_seller(self) -> Settings:
+        """PORTAL_DEMO without a seller: an obviously fictitious one, so demo invoices issue."""
+        if self.demo and not self.seller_tax_id:
+            self.seller_name = "Example Software GmbH (demo seller)"
+            self.seller_address = "Musterstraße 1, 10115 Berlin"
+            self.seller_country = "DE"
+            self.seller_tax_id = "DE811907980"
+        return self
+
     @property
     def app_base_url(self) -> str:
         return (self.app_url or self.public_url).rstrip("/")
@@ -75,6 +99,15 @@ class Settings(BaseSettings):
     def trusted_proxy_list(self) -> list[str]:
         """Proxies whose `X-Forwarded-For` is believed (addresses or CIDR networks)."""
         return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+
+def local_url(host: str, port: int) -> str:
+    """`http://host:port` for a listening address; loopback and wildcard become localhost."""
+    if host in ("", "127.0.0.1", "0.0.0.0", "::", "[::]"):  # noqa: S104 - a name, not a bind
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 @lru_cache(maxsize=1)

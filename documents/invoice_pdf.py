@@ -2,7 +2,9 @@
 
 The caller (the `/invoices/{id}.pdf` route) builds an `InvoiceDocument` from the
 stored invoice; nothing here touches the database. Amounts are printed exactly
-with the currency's decimals (R-BILL-5).
+with the currency's decimals (R-BILL-5), written as the invoice's locale writes them
+(Babel: "171.252,90 €" for a German buyer, "€171,252.90" in plain English); countries
+by name; payment terms and how to pay (the portal's invoice page) on every open invoice.
 
 The PDF embeds DejaVu Sans (shipped in `fonts/`, with its licence), which covers
 the Latin, Greek and Cyrillic scripts, so "Łódź", "Ørsted" or "Пётр" print as they
@@ -14,18 +16,24 @@ ship yet. Rendering never fails on a name.
 from __future__ import annotations
 
 import functools
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.table import Row
 
-from core.money import format_amount
+from core.money import format_money
+
+# fontTools reports every font subset at INFO (~100 lines per PDF): an implementation detail.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "dejavu"
@@ -44,6 +52,7 @@ class Seller:
     name: str
     address_lines: tuple[str, ...]
     tax_id: str | None
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,23 @@ class InvoiceDocument:
     amount_due_minor: int
     status: str  # OPEN / PAID / VOID
     payments: tuple[PaymentEntry, ...] = ()
+    locale: str = "en"  # how amounts and dates are written: see `locale_for`
+    payment_url: str | None = None  # the invoice's page in the portal, where it is paid
+
+
+def locale_for(country: str) -> str:
+    """English as written in the buyer's country ("en_DE": 1.234,56 €), or plain "en"."""
+    candidate = f"en_{country.upper()}"
+    try:
+        Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError):
+        return "en"
+    return candidate
+
+
+def country_name(code: str) -> str:
+    """ "DE" -> "Germany"; an unknown code stays as it is."""
+    return str(Locale("en").territories.get(code.upper(), code))
 
 
 def card_label(brand: str, last4: str) -> str:
@@ -154,14 +180,23 @@ def _text(pdf: FPDF, text: str, *, size: float = 10, style: str = "", align: str
     pdf.multi_cell(0, size * 0.5, printable(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
+def _money(doc: InvoiceDocument, minor: int) -> str:
+    return format_money(minor, doc.currency, doc.locale)
+
+
+def _date(value: date) -> str:
+    """ "1 December 2026": no day/month order to misread across countries."""
+    return str(format_date(value, "d MMMM y", locale="en"))
+
+
 def _header(pdf: FPDF, doc: InvoiceDocument) -> None:
     pdf.set_font(FONT, style="B", size=20)
     pdf.cell(_PAGE_WIDTH / 2, 10, "INVOICE")
     pdf.cell(_PAGE_WIDTH / 2, 10, printable(doc.status), align="R")
     pdf.ln(12)
     _text(pdf, f"Invoice number: {doc.number}", style="B")
-    _text(pdf, f"Issued: {doc.issued_date:%Y-%m-%d}")
-    _text(pdf, f"Due: {doc.due_date:%Y-%m-%d}")
+    _text(pdf, f"Issued: {_date(doc.issued_date)}")
+    _text(pdf, f"Due: {_date(doc.due_date)}")
     _text(pdf, f"Currency: {doc.currency}")
     pdf.ln(6)
 
@@ -180,16 +215,18 @@ def _column(pdf: FPDF, x: float, y: float, title: str, lines: list[str]) -> None
     pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, title, new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=10)
     text = "\n".join(printable(line) for line in lines)
-    pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    # Left-aligned: fpdf2 justifies by default, spreading a wrapped "Attn:" across the page.
+    pdf.multi_cell(_PAGE_WIDTH / 2 - 5, 5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def _seller_lines(seller: Seller) -> list[str]:
+    country = [country_name(seller.country)] if seller.country else []
     tax_id = [f"VAT ID: {seller.tax_id}"] if seller.tax_id else []
-    return [seller.name, *seller.address_lines, *tax_id]
+    return [seller.name, *seller.address_lines, *country, *tax_id]
 
 
 def _buyer_lines(buyer: Buyer) -> list[str]:
-    lines = [buyer.company_name, *buyer.address_lines, f"Country: {buyer.country}"]
+    lines = [buyer.company_name, *buyer.address_lines, country_name(buyer.country)]
     if buyer.tax_id:
         lines.append(f"Tax ID: {buyer.tax_id}")
     email = f"<{buyer.contact_email}>" if buyer.contact_email else None
@@ -201,14 +238,14 @@ def _buyer_lines(buyer: Buyer) -> list[str]:
 
 def _lines(pdf: FPDF, doc: InvoiceDocument) -> None:
     pdf.set_font(FONT, size=10)
-    with pdf.table(col_widths=(95, 15, 30, 30), text_align="LEFT", line_height=6) as table:
+    with pdf.table(col_widths=(78, 14, 39, 39), text_align="LEFT", line_height=6) as table:
         _row(table.row(), ["Description", "Qty", "Unit price", "Amount"], 1)
         for line in doc.lines:
             cells = [
                 line.description,
                 str(line.quantity),
-                format_amount(line.unit_price_minor, doc.currency),
-                format_amount(line.amount_minor, doc.currency),
+                _money(doc, line.unit_price_minor),
+                _money(doc, line.amount_minor),
             ]
             _row(table.row(), cells, 1)
     pdf.ln(4)
@@ -220,15 +257,38 @@ def _row(row: Row, cells: list[str], first_numeric: int) -> None:
 
 
 def _totals(pdf: FPDF, doc: InvoiceDocument) -> None:
-    money = f" {doc.currency}"
-    _total_row(pdf, "Subtotal", format_amount(doc.subtotal_minor, doc.currency) + money)
-    _total_row(pdf, _tax_label(doc), format_amount(doc.tax_minor, doc.currency) + money)
-    _total_row(pdf, "Total", format_amount(doc.total_minor, doc.currency) + money, bold=True)
-    due = format_amount(doc.amount_due_minor, doc.currency) + money
-    _total_row(pdf, "Amount due", due, bold=True)
+    _total_row(pdf, "Subtotal", _money(doc, doc.subtotal_minor))
+    _total_row(pdf, _tax_label(doc), _money(doc, doc.tax_minor))
+    _total_row(pdf, "Total", _money(doc, doc.total_minor), bold=True)
+    _total_row(pdf, "Amount due", _money(doc, doc.amount_due_minor), bold=True)
     if doc.tax_note:
         pdf.ln(3)
         _text(pdf, doc.tax_note, size=9, style="I")
+    pdf.ln(6)
+    _how_to_pay(pdf, doc)
+
+
+def payment_lines(doc: InvoiceDocument) -> list[str]:
+    """Payment terms and how to pay; for a paid or void invoice, that nothing is due."""
+    if doc.status == "VOID":
+        return ["This invoice is void: nothing is due."]
+    if doc.amount_due_minor <= 0:
+        return ["Paid in full. Thank you."]
+    days = (doc.due_date - doc.issued_date).days
+    lines = [
+        f"Payment terms: {_money(doc, doc.amount_due_minor)} due within {days} days of issue, "
+        f"by {_date(doc.due_date)}. Please quote invoice number {doc.number}."
+    ]
+    if doc.payment_url:
+        lines.append(f"How to pay: by card in the Customers Portal at {doc.payment_url}")
+    return lines
+
+
+def _how_to_pay(pdf: FPDF, doc: InvoiceDocument) -> None:
+    _text(pdf, "Payment", style="B", size=11)
+    pdf.ln(1)
+    for line in payment_lines(doc):
+        _text(pdf, line)
     pdf.ln(6)
 
 
@@ -251,13 +311,13 @@ def _payments(pdf: FPDF, doc: InvoiceDocument) -> None:
     _text(pdf, "Payments", style="B", size=11)
     pdf.ln(1)
     pdf.set_font(FONT, size=10)
-    with pdf.table(col_widths=(25, 40, 75, 30), text_align="LEFT", line_height=6) as table:
+    with pdf.table(col_widths=(25, 38, 67, 40), text_align="LEFT", line_height=6) as table:
         _row(table.row(), ["Date", "Card", "Status", "Amount"], 3)
         for payment in doc.payments:
-            _row(table.row(), _payment_cells(payment, doc.currency), 3)
+            _row(table.row(), _payment_cells(payment, doc), 3)
 
 
-def _payment_cells(payment: PaymentEntry, currency: str) -> list[str]:
+def _payment_cells(payment: PaymentEntry, doc: InvoiceDocument) -> list[str]:
     status = payment.status
     if payment.failure_message:
         status = f"{status}: {payment.failure_message}"
@@ -265,5 +325,5 @@ def _payment_cells(payment: PaymentEntry, currency: str) -> list[str]:
         f"{payment.date:%Y-%m-%d}",
         payment.card or "-",
         status,
-        format_amount(payment.amount_minor, currency),
+        _money(doc, payment.amount_minor),
     ]

@@ -32,14 +32,21 @@ class Transport(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+def readable_cte(text: str) -> str | None:
+    """8bit when the text allows it, so links and tokens read as they are in a `.eml` file
+    (quoted-printable would break them with `=3D` and soft line breaks). A server without
+    8BITMIME gets the message re-encoded by aiosmtplib. None: Python's own choice."""
+    return "8bit" if max(map(len, text.splitlines() or [""])) <= 998 else None
+
+
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to
     message["Subject"] = row.subject
     message["Message-ID"] = row.message_id
-    message.set_content(row.text_body)
-    message.add_alternative(row.html_body, subtype="html")
+    message.set_content(row.text_body, cte=readable_cte(row.text_body))
+    message.add_alternative(row.html_body, subtype="html", cte=readable_cte(row.html_body))
     for item in row.attachments:
         maintype, subtype = item["content_type"].split("/", 1)
         message.add_attachment(
@@ -100,9 +107,13 @@ class MailboxTransport:
         path.write_bytes(message.as_bytes())
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
-        links = " ".join(LINK.findall(text))
-        log.warning(
-            "Email to %s: %r written to %s %s", message["To"], message["Subject"], path, links
+        links = LINK.findall(text)
+        log.info(
+            'Email to %s: "%s" written to %s%s',
+            message["To"],
+            message["Subject"],
+            path,
+            "".join(f"\n  link: {link}" for link in links),
         )
 
 

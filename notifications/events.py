@@ -84,8 +84,11 @@ async def record_event(
     data: dict[str, Any] | None = None,
     attachments: tuple[Attachment, ...] = (),
     link_path: str = "/billing",
+    email_template: str = "event",
+    email_context: dict[str, Any] | None = None,
 ) -> Event:
-    """Call inside the transaction of the change that caused the event."""
+    """Call inside the transaction of the change that caused the event. The email is
+    `email_template` (default: the generic event email) with `email_context` added."""
     now = clock.now()
     event = await Event.create(
         account=account,
@@ -104,8 +107,9 @@ async def record_event(
             )
         await enqueue_email(
             recipient.email,
-            "event",
+            email_template,
             attachments=attachments,
+            **(email_context or {}),
             name=recipient.name,
             title=title,
             message=message,

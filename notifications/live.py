@@ -9,7 +9,8 @@
 Messages on CHANNEL (compact JSON, `t` is the type):
 
     {"t": "n", "a": account, "e": event, "k": kind, "ti": title, "m": message, "c": created_at,
-     "s": subscription|null, "i": invoice|null, "r": [[user_id, notification_id], ...]}
+     "s": subscription|null, "i": invoice|null, "r": [[user_id, notification_id], ...],
+     "p": publish time, Unix seconds (for the delivery-lag metric)}
     {"t": "s", "s": session_id}                 a session was signed out
     {"t": "m", "u": user_id, "a": account_id}   a membership changed
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -72,6 +74,7 @@ def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
             "s": event.subscription_id,  # type: ignore[attr-defined]
             "i": event.invoice_id,  # type: ignore[attr-defined]
             "r": recipients,
+            "p": round(time.time(), 6),
         },
         separators=(",", ":"),
     )

@@ -50,6 +50,7 @@ class RenderedEmail:
 def render(template: str, **context: Any) -> RenderedEmail:
     """Render `<template>.subject.txt`, `<template>.txt` and `<template>.html`."""
     context.setdefault("app_url", get_settings().app_base_url)
+    context.setdefault("grace_days", get_settings().email_confirmation_grace_days)
     subject = _env.get_template(f"{template}.subject.txt").render(**context).strip()
     text = _env.get_template(f"{template}.txt").render(**context)
     html = _env.get_template(f"{template}.html").render(**context)

@@ -18,7 +18,7 @@ from datetime import timedelta
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core import clock, metrics
 from core.settings import Settings, get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from notifications.delivery import DeliveryError, Transport, build_message, transport_for
@@ -93,6 +93,7 @@ class OutboxWorker:
         except DeliveryError as exc:
             await self._failed(row, exc)
             return
+        metrics.EMAILS_SENT.inc()
         await self._ours(row).update(
             status=OutboxStatus.SENT,
             sent_at=clock.now(),
@@ -104,7 +105,17 @@ class OutboxWorker:
     async def _failed(self, row: OutboxEmail, exc: DeliveryError) -> None:
         attempts = row.attempts + 1
         give_up = exc.permanent or attempts >= MAX_ATTEMPTS
-        log.warning("Email %s to %s failed (attempt %d): %s", row.id, row.to, attempts, exc)
+        metrics.EMAIL_FAILURES.labels(str(exc.permanent).lower()).inc()
+        if not give_up:
+            metrics.EMAIL_RETRIES.inc()
+        log.warning(
+            "Email %s to %s failed (attempt %d, %s): %s",
+            row.id,
+            row.to,
+            attempts,
+            "giving up" if give_up else "will retry",
+            exc,
+        )
         await self._ours(row).update(
             status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
             attempts=attempts,
@@ -152,11 +163,13 @@ async def _main() -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)  # finish the current email, then exit
     async with open_database(settings):
-        log.warning("Outbox worker started")
+        log.info("Outbox worker started")
         await worker_for(settings).run_forever(stop)
-        log.warning("Outbox worker stopped")
+        log.info("Outbox worker stopped")
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from core.logs import configure
+
+    configure(get_settings())
     asyncio.run(_main())

@@ -60,10 +60,10 @@ async def seed_demo(gateway: PaymentGateway) -> str:
     link = app_link("/sign-in", token)
     message = (
         f"Demo account {DEMO_COMPANY!r} (owner {DEMO_EMAIL}). Sign in with this link "
-        f"(24 h, once) or pass its token to signInWithLink in GraphiQL: {link}"
+        f"(it works once, within 24 hours) or pass its token to signInWithLink in GraphiQL:"
+        f"\n  {link}"
     )
-    log.warning(message)
-    print(message, flush=True)
+    log.info(message)
     return link
 
 
@@ -81,6 +81,7 @@ async def _extras(account: BillingAccount, owner: User, gateway: PaymentGateway)
     ]
     for name, step in steps:
         try:
+            await account.refresh_from_db()  # what an earlier step changed (billing contact)
             await step(account, owner)
         except Exception:
             log.exception("Demo data: %s skipped", name)

@@ -15,8 +15,8 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
-from core.money import ensure_minor, format_amount
+from core import clock, ids
+from core.money import ensure_minor, format_amount, format_money
 from core.settings import get_settings
 from documents.invoice_pdf import (
     Buyer,
@@ -25,6 +25,7 @@ from documents.invoice_pdf import (
     PaymentEntry,
     Seller,
     card_label,
+    locale_for,
     render_invoice_pdf,
 )
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole
@@ -40,7 +41,7 @@ from resolvers.accounts import treatment_of
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.paging import Page, newest_first
-from resolvers.tax import compute_tax
+from resolvers.tax import TaxTreatment, compute_tax
 
 PAYMENT_TERMS_DAYS = 30
 MAX_LINES = 100
@@ -147,6 +148,7 @@ async def issue_invoice(
     if due < now.date():
         raise invalid("The due date cannot be in the past.", "input", "dueDate")
     decision = treatment_of(account)
+    require_seller_tax_id(decision.treatment)
     subtotal = sum(line.quantity * line.unit_price_minor for line in cleaned)
     tax = compute_tax(subtotal, decision)
     if subtotal + tax > MAX_TOTAL_MINOR:
@@ -198,9 +200,41 @@ async def issue_invoice(
             subscription=subscription,
             invoice=invoice,
             attachments=(await invoice_attachment(invoice),),
+            link_path=invoice_page_path(invoice),
+            email_template="invoice_issued",
+            email_context=invoice_email_context(invoice),
         )
         await log_activity(account.id, actor, "invoice_issued", f"Invoice {invoice.number} issued")
     return invoice
+
+
+def require_seller_tax_id(treatment: TaxTreatment) -> None:
+    """An invoice that charges VAT/GST or applies the reverse charge must name the seller's
+    VAT/tax ID (EU VAT Directive, Article 226): refuse to issue one without it."""
+    if treatment is TaxTreatment.NOT_APPLICABLE or get_settings().seller_tax_id:
+        return
+    raise DomainError(
+        ErrorCode.INVALID,
+        "Cannot issue this invoice: it charges VAT/GST or applies the reverse charge, so it "
+        "must show the seller's VAT/tax ID, and none is set. Set PORTAL_SELLER_TAX_ID (with "
+        "PORTAL_SELLER_NAME, PORTAL_SELLER_ADDRESS and PORTAL_SELLER_COUNTRY) and retry.",
+    )
+
+
+def invoice_page_path(invoice: Invoice) -> str:
+    """Where the front end shows (and takes payment for) the invoice."""
+    return f"/billing/invoices/{ids.encode('Invoice', invoice.id)}"
+
+
+def invoice_email_context(invoice: Invoice) -> dict[str, Any]:
+    country = str(invoice.buyer.get("country") or "")
+    return {
+        "number": invoice.number,
+        "seller": get_settings().seller_name,
+        "amount": format_money(invoice.total_minor, invoice.currency, locale_for(country)),
+        "due": invoice.due_date,
+        "terms_days": (invoice.due_date - invoice.issued_at.date()).days,
+    }
 
 
 async def invoice_attachment(invoice: Invoice) -> Attachment:
@@ -228,8 +262,11 @@ def invoice_document(
     return InvoiceDocument(
         seller=Seller(
             name=settings.seller_name,
-            address_lines=tuple(part.strip() for part in settings.seller_address.split(",")),
+            address_lines=tuple(
+                part.strip() for part in settings.seller_address.split(",") if part.strip()
+            ),
             tax_id=settings.seller_tax_id,
+            country=settings.seller_country,
         ),
         buyer=Buyer(
             company_name=buyer["company_name"],
@@ -256,6 +293,8 @@ def invoice_document(
         amount_due_minor=amount_due(invoice),
         status=invoice.status.value,
         payments=tuple(_payment_entry(p, methods) for p in payments),
+        locale=locale_for(buyer["country"]),
+        payment_url=settings.app_base_url + invoice_page_path(invoice),
     )
 
 

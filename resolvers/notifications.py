@@ -18,13 +18,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core import clock
+from core import clock, metrics
 from models.accounts import Manager
 from models.auth import Session
 from models.notifications import EventKind, Notification
@@ -222,6 +223,8 @@ class NotificationStream:
             return None
         for user_id, notification_id in data["r"]:
             if user_id == self.user.id:
+                if "p" in data:
+                    metrics.BROADCAST_LAG.observe(max(time.time() - float(data["p"]), 0.0))
                 return self.remember(
                     NotificationItem(
                         id=notification_id,
@@ -307,6 +310,7 @@ async def stream(
     state = NotificationStream(user, session_id, account_id)
     watch = _watch_for_loop()
     watch.add(state)  # before the start check: no change between the two goes unseen
+    metrics.SUBSCRIPTIONS_OPEN.inc()
     try:
         await state.start(after)
         while True:
@@ -327,6 +331,7 @@ async def stream(
     except Ended as reason:
         log.info("Notification stream of session %s ended: %s", session_id, reason)
     finally:
+        metrics.SUBSCRIPTIONS_OPEN.dec()
         watch.discard(state)
 
 

@@ -28,7 +28,13 @@ from stdnum.au import abn as au_abn
 from stdnum.ca import bn as ca_bn
 from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 from stdnum.gb import vat as gb_vat
 from stdnum.in_ import gstin as in_gstin
 from stdnum.jp import cn as jp_cn
@@ -47,6 +53,7 @@ __all__ = [
     "TAX_ID_FORMATS",
     "CountryInvalid",
     "TaxDecision",
+    "TaxIdFault",
     "TaxIdFormat",
     "TaxIdInvalid",
     "TaxTreatment",
@@ -68,11 +75,38 @@ _FREE_FORM_FORMAT = "1 to 32 letters, digits, spaces, dashes, dots or slashes"
 TAX_ID_MAX_INPUT = 64  # with separators; no tax id format is longer
 
 
+class TaxIdFault(StrEnum):
+    """What is wrong with a refused tax ID, as its error message names it."""
+
+    FORMAT = "FORMAT"  # wrong characters or layout
+    LENGTH = "LENGTH"  # too few or too many digits
+    CHECK_DIGIT = "CHECK_DIGIT"  # well-formed, but the check digit does not match (a typo)
+    COMPONENT = "COMPONENT"  # a part of it (region, type, date code) does not exist
+    COUNTRY = "COUNTRY"  # another country's number
+
+
 class TaxIdInvalid(Exception):
-    def __init__(self, message: str, expected_format: str) -> None:
+    def __init__(
+        self, message: str, expected_format: str, fault: TaxIdFault = TaxIdFault.FORMAT
+    ) -> None:
         self.message = message
         self.expected_format = expected_format
+        self.fault = fault
         super().__init__(message)
+
+
+class _OtherCountry(ValidationError):
+    def __init__(self, prefix: str) -> None:
+        super().__init__(prefix)
+        self.prefix = prefix
+
+
+_FAULTS: tuple[tuple[type[ValidationError], TaxIdFault, str], ...] = (
+    (InvalidChecksum, TaxIdFault.CHECK_DIGIT, "its check digit does not match (a typo?)"),
+    (InvalidLength, TaxIdFault.LENGTH, "it has the wrong number of characters"),
+    (InvalidComponent, TaxIdFault.COMPONENT, "a part of it does not exist (region or type code)"),
+    (InvalidFormat, TaxIdFault.FORMAT, "it has the wrong format"),
+)
 
 
 class TaxIdFormat(NamedTuple):
@@ -205,12 +239,29 @@ def validate_tax_id(country: str, tax_id: str) -> str:
     country = validate_country(country)
     if len(tax_id) > TAX_ID_MAX_INPUT:  # cheap check first: stdnum cleans what it is given
         label, expected = _describe(country)
-        raise TaxIdInvalid(f"Not a valid {label}: expected {expected}", expected)
+        raise TaxIdInvalid(
+            f"Not a valid {label}: it is too long; expected {expected}", expected, TaxIdFault.LENGTH
+        )
     try:
         return _validator(country)(tax_id)
-    except ValidationError:
+    except ValidationError as error:
         label, expected = _describe(country)
-        raise TaxIdInvalid(f"Not a valid {label}: expected {expected}", expected) from None
+        fault, why = _fault(error, country)
+        raise TaxIdInvalid(
+            f"Not a valid {label}: {why}; expected {expected}", expected, fault
+        ) from None
+
+
+def _fault(error: ValidationError, country: str) -> tuple[TaxIdFault, str]:
+    if isinstance(error, _OtherCountry):
+        return TaxIdFault.COUNTRY, (
+            f"it starts with {error.prefix}, another country's prefix, "
+            f"but the company is in {country}"
+        )
+    for kind, fault, why in _FAULTS:
+        if isinstance(error, kind):
+            return fault, why
+    return TaxIdFault.FORMAT, "it has the wrong format"
 
 
 def expected_format(country: str) -> str:
@@ -289,13 +340,20 @@ def _validate_eu(country: str, tax_id: str) -> str:
     number = stdnum_util.clean(tax_id, " -./:").upper()
     if country == "GR" and number.startswith("GR"):
         number = "EL" + number[2:]
+    other = number[:2]
+    if other != prefix and other.isalpha() and other in _EU_PREFIXES:
+        raise _OtherCountry(other)
     candidates = [number, prefix + number] if number.startswith(prefix) else [prefix + number]
+    first: ValidationError | None = None
     for candidate in candidates:
         try:
             return eu_vat.validate(candidate)
-        except ValidationError:
-            continue
-    raise ValidationError()
+        except ValidationError as error:
+            first = first or error  # the number as typed says best what is wrong
+    raise first or InvalidFormat()
+
+
+_EU_PREFIXES = frozenset({"EL" if cc == "GR" else cc for cc in EU_MEMBER_STATES} | {"XI"})
 
 
 def _validate_free_form(tax_id: str) -> str:

@@ -4,7 +4,8 @@
     GET /subscriptions/{id}/license     Authorization: Bearer <session token>
 
 Only managers of the owning account get the document; anyone else gets 404, the same as for
-an id that does not exist (R-ERR-2). No session at all is 401.
+an id that does not exist (R-ERR-2). No session, or a dead one, is 401. Errors are RFC 9457
+problems (`routes.problems`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core import ids
@@ -22,24 +23,28 @@ from resolvers.errors import DomainError
 from resolvers.invoices import invoice_for_viewer, invoice_pdf
 from resolvers.subscriptions import license_for_viewer
 from routes.caller import identify
+from routes.problems import problem, unauthenticated
 
 
-async def _viewer(request: Request) -> User | None:
-    user = (await identify(request)).user
-    if user is None or confirmation_deadline_passed(user):
-        return None
-    return user
+async def _viewer(request: Request) -> User | Response:
+    caller = await identify(request)
+    if caller.user is None:
+        return unauthenticated(caller.bad_token)
+    if confirmation_deadline_passed(caller.user):
+        return problem(
+            403,
+            "Confirm your email address to continue: use the link we sent you, "
+            "or ask for a new one.",
+            code="EMAIL_UNCONFIRMED",
+        )
+    return caller.user
 
 
-def _not_found() -> Response:
-    return JSONResponse({"error": "Not found."}, status_code=404)
-
-
-def _unauthenticated() -> Response:
-    return JSONResponse(
-        {"error": "Sign in: send Authorization: Bearer <session token>."},
-        status_code=401,
-        headers={"WWW-Authenticate": "Bearer"},
+def _not_found(what: str, request: Request) -> Response:
+    return problem(
+        404,
+        f"No {what} with this id among the billing accounts you manage.",
+        instance=request.url.path,
     )
 
 
@@ -52,15 +57,15 @@ def _pk(value: str, type_name: str) -> int | None:
 
 async def invoice_pdf_route(request: Request) -> Response:
     user = await _viewer(request)
-    if user is None:
-        return _unauthenticated()
+    if isinstance(user, Response):
+        return user
     pk = _pk(request.path_params["invoice_id"], "Invoice")
     if pk is None:
-        return _not_found()
+        return _not_found("invoice", request)
     try:
         invoice = await invoice_for_viewer(user, pk)
     except DomainError:
-        return _not_found()
+        return _not_found("invoice", request)
     return Response(
         await invoice_pdf(invoice),
         media_type="application/pdf",
@@ -73,15 +78,15 @@ async def invoice_pdf_route(request: Request) -> Response:
 
 async def license_route(request: Request) -> Response:
     user = await _viewer(request)
-    if user is None:
-        return _unauthenticated()
+    if isinstance(user, Response):
+        return user
     pk = _pk(request.path_params["subscription_id"], "ProductSubscription")
     if pk is None:
-        return _not_found()
+        return _not_found("subscription", request)
     try:
         document = await license_for_viewer(user, pk)
     except DomainError:
-        return _not_found()
+        return _not_found("subscription", request)
     name = document["license"]["subscription"]
     return Response(
         json.dumps(document, indent=2, sort_keys=True),

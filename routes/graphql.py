@@ -1,4 +1,12 @@
-"""The two GraphQL endpoints: the customer API (HTTP and websockets) and the operator API."""
+"""The two GraphQL endpoints: the customer API (HTTP and websockets) and the operator API.
+
+Refusals say what happened, in GraphQL's shape:
+- a session token that names no live session (expired, signed out, unknown): HTTP 401
+  `UNAUTHENTICATED` "The session token is invalid or has expired…" (no token at all is fine:
+  signed-out fields answer as for anyone);
+- on a websocket, the close reason (code 4403) carries the message;
+- operator API: 403 when it is switched off, 401 for a missing or wrong operator token.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +20,61 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
 from strawberry.types.unset import UnsetType
 
+from core import metrics
 from core.settings import Settings
-from routes.caller import identify, is_operator
-from routes.limits import WireLimits
+from routes.caller import bearer, identify, is_operator
+from routes.limits import LimitedWebSocketAdapter, WireLimits
 from routes.web import graphiql_page
 from schema.context import Context
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
+BAD_SESSION = (
+    "The session token is invalid or has expired (signed out, revoked or too old): "
+    "sign in again for a new one, or send no Authorization header."
+)
+NO_SESSION = "Sign in: send a session token as authorization in connection_init."
+BAD_SESSION_SHORT = "The session token is invalid or has expired: sign in again."  # 123 bytes max
+_REJECTION_KEY = "portal.ws_rejection"
+
+
+def graphql_error(status: int, message: str, code: str, **headers: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+class _WebSocket(LimitedWebSocketAdapter):
+    """Strawberry closes a rejected connection with reason "Forbidden": say why instead."""
+
+    async def close(self, code: int, reason: str) -> None:
+        if code == 4403:
+            reason = str(self.ws.scope.get(_REJECTION_KEY, reason))
+        await super().close(code, reason)
+
 
 class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
     """Customer API: the session comes from the Authorization header or `connection_init`."""
+
+    websocket_adapter_class = _WebSocket
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            metrics.WEBSOCKETS_OPEN.inc()
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                metrics.WEBSOCKETS_OPEN.dec()
+            return
+        if scope["type"] == "http" and (await identify(Request(scope))).bad_token:
+            response = graphql_error(
+                401,
+                BAD_SESSION,
+                "UNAUTHENTICATED",
+                **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         caller = await identify(request) if isinstance(request, Request) else None
@@ -40,13 +92,15 @@ class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
         given = str(params.get("authorization") or params.get("Authorization") or "")
         caller = await identify(context.request, authorization=given)
         if caller.session is None:
-            raise ConnectionRejectionError(
-                {
-                    "message": "Sign in: send a valid session token "
-                    "as authorization in connection_init."
-                }
-            )
-        self.admit_socket(context.request.scope, caller.session.id)
+            reason = BAD_SESSION_SHORT if caller.bad_token else NO_SESSION
+            context.request.scope[_REJECTION_KEY] = reason  # a close reason: at most 123 bytes
+            raise ConnectionRejectionError({"message": BAD_SESSION if caller.bad_token else reason})
+        try:
+            self.admit_socket(context.request.scope, caller.session.id)
+        except ConnectionRejectionError as refused:
+            message = str(dict(refused.payload).get("message", ""))
+            context.request.scope[_REJECTION_KEY] = message.encode()[:123].decode(errors="ignore")
+            raise
         context.session, context.user = caller.session, caller.user
         context.client_address = caller.client
         return None
@@ -74,21 +128,29 @@ class OperatorGraphQL(WireLimits, GraphQL[Context, None]):
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and not is_operator(Request(scope), self.settings):
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Operator token required.",
-                            "extensions": {"code": "UNAUTHENTICATED"},
-                        }
-                    ]
-                },
-                status_code=401,
-            )
-            await response(scope, receive, send)
+        refusal = self.refusal(Request(scope)) if scope["type"] == "http" else None
+        if refusal is not None:
+            await refusal(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def refusal(self, request: Request) -> JSONResponse | None:
+        if self.settings.operator_token is None:
+            return graphql_error(
+                403,
+                "The operator API is disabled on this server: "
+                "it is switched on by setting PORTAL_OPERATOR_TOKEN.",
+                "OPERATOR_API_DISABLED",
+            )
+        if is_operator(request, self.settings):
+            return None
+        sent = bearer(request.headers.get("authorization")) is not None
+        message = (
+            "Wrong operator token."
+            if sent
+            else "Operator token required: send Authorization: Bearer <PORTAL_OPERATOR_TOKEN>."
+        )
+        return graphql_error(401, message, "UNAUTHENTICATED", **{"WWW-Authenticate": "Bearer"})
 
 
 def customer_graphql(schema: BaseSchema, settings: Settings) -> CustomerGraphQL:

@@ -1,4 +1,4 @@
-"""Liveness and readiness, for load balancers and orchestrators."""
+"""Liveness and readiness, for load balancers and orchestrators (not ready: a 503 problem)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from tortoise.connection import connections
+
+from routes.problems import problem
 
 
 async def healthz(request: Request) -> Response:
@@ -15,10 +17,10 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """Ready when the database answers and the broadcast hub is connected."""
     checks = {"database": await _database_ready(), "broadcast": await request.app.state.hub.ping()}
-    status = 200 if all(checks.values()) else 503
-    return JSONResponse(
-        {"status": "ready" if status == 200 else "unavailable", **checks}, status_code=status
-    )
+    if all(checks.values()):
+        return JSONResponse({"status": "ready", **checks})
+    down = ", ".join(name for name, ok in checks.items() if not ok)
+    return problem(503, f"Not ready: {down} unreachable.", readiness="unavailable", **checks)
 
 
 async def _database_ready() -> bool:

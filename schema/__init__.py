@@ -5,6 +5,8 @@ A domain adds its `Query`/`Mutation`/`Subscription` classes to the lists below.
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -25,9 +27,11 @@ from schema import (
 from schema import gitlab as gitlab_schema
 from schema import notifications as notifications_schema
 from schema.extensions import MAX_BATCH, limits
-from schema.gate import Gate, GatedSchema
+from schema.gate import Gate
+from schema.observability import Observe, Schema
 from schema.operator import accounts as operator_accounts
 from schema.operator import billing as operator_billing
+from schema.tracing import tracing
 
 QUERIES: list[type] = [nodes.Query, users.Query, accounts.Query, support.Query, invoices.Query]
 MUTATIONS: list[type] = [
@@ -52,21 +56,22 @@ def _config() -> StrawberryConfig:
     return StrawberryConfig(batching_config={"max_operations": MAX_BATCH})
 
 
-def build_schema() -> strawberry.Schema:
-    return GatedSchema(
+def build_schema(tracer_provider: Any | None = None) -> strawberry.Schema:
+    """`tracer_provider`: trace with it (default: as `core.tracing` configures, or not)."""
+    return Schema(
         query=merge_types("Query", tuple(QUERIES)),
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)) if SUBSCRIPTIONS else None,
-        extensions=limits(Gate()),
+        extensions=[*limits(Gate()), Observe, *tracing(tracer_provider)],
         config=_config(),
     )
 
 
 def build_operator_schema() -> strawberry.Schema:
-    return GatedSchema(
+    return Schema(
         query=merge_types("Query", tuple(OPERATOR_QUERIES)),
         mutation=merge_types("Mutation", tuple(OPERATOR_MUTATIONS)),
-        extensions=limits(Gate()),
+        extensions=[*limits(Gate()), Observe, *tracing()],
         config=_config(),
     )
 

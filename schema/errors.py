@@ -61,21 +61,36 @@ def payload(
     return decorate
 
 
-def should_mask_error(error: GraphQLError) -> bool:
-    """Show domain errors and validation messages. Mask everything unexpected (R-ERR-1)."""
+def unexpected(error: GraphQLError) -> BaseException | None:
+    """The exception behind `error` unless it was raised on purpose (DomainError, GraphQLError)."""
     original = error.original_error
     while isinstance(original, GraphQLError):  # raised on purpose (`query_error`)
         original = original.original_error
     if original is None or isinstance(original, DomainError):
-        return False
-    log.error(
-        "Unexpected error in request %s at %s: %s",
-        current_request_id.get(),
-        error.path,
-        original,
-        exc_info=original,
-    )
-    return True
+        return None
+    return original
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Show domain errors and validation messages. Mask everything unexpected (R-ERR-1)."""
+    return unexpected(error) is not None
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Each error once: the client's mistakes at INFO, unexpected ones at ERROR with their
+    traceback (the response shows them masked, with the request id)."""
+    for error in errors:
+        original = unexpected(error)
+        if original is None:
+            log.info("GraphQL error at %s: %s", error.path or "-", error.message)
+        else:
+            log.error(
+                "Unexpected error in request %s at %s: %s",
+                current_request_id.get(),
+                error.path,
+                original,
+                exc_info=original,
+            )
 
 
 def query_error(error: DomainError) -> GraphQLError:

@@ -58,6 +58,10 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("PORTAL_SIGN_IN_RESPONSE_FLOOR_MS", "0")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("PORTAL_APP_URL", "http://app.test")
+    monkeypatch.setenv("PORTAL_SELLER_NAME", "Example Software GmbH")
+    monkeypatch.setenv("PORTAL_SELLER_ADDRESS", "Musterstraße 1, 10115 Berlin")
+    monkeypatch.setenv("PORTAL_SELLER_COUNTRY", "DE")
+    monkeypatch.setenv("PORTAL_SELLER_TAX_ID", "DE129273398")
     get_settings.cache_clear()
     clock.reset()
     yield
@@ -262,9 +266,13 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def serve_app(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str | None = None
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    database_url: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[LiveServer]:
-    """`server.create_app` under uvicorn on a free port, in this event loop (lifespan on)."""
+    """`server.create_app` under uvicorn on a free port, in this event loop (lifespan on).
+    PORTAL_PORT is that port; `env` adds or overrides settings."""
     import asyncio
 
     import uvicorn
@@ -274,21 +282,23 @@ async def serve_app(
 
     database_url = database_url or f"sqlite://{tmp_path}/portal.sqlite3"
     mailbox = tmp_path / "mailbox"
-    env = {
+    port = free_port()
+    settings_env = {
+        "PORTAL_PORT": str(port),
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_MAILBOX_DIR": str(mailbox),
         "PORTAL_OPERATOR_TOKEN": "op-token",
         "PORTAL_SECRET_KEY": "live-secret-key",
         "PORTAL_APP_URL": "http://app.test",
         "PORTAL_SIGN_IN_RESPONSE_FLOOR_MS": "0",
+        **(env or {}),
     }
-    for name, value in env.items():
+    for name, value in settings_env.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     # Tortoise caches insert SQL per connection name: "default" may have been SQLite before.
     EXECUTOR_CACHE.clear()
     app = server.create_app(get_settings())
-    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     task = asyncio.create_task(uv.serve())

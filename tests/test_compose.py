@@ -346,3 +346,25 @@ def test_r_sub_3_renewals_run_as_a_service() -> None:
     assert (
         environment("renewals")["PORTAL_DATABASE_URL"] == environment("api")["PORTAL_DATABASE_URL"]
     )
+
+
+# --- reproducible images ----------------------------------------------------------
+
+_PINNED = re.compile(r"^[^:@\s]+(:(?P<tag>[^@\s]+))?(@sha256:[0-9a-f]{64})?$")
+
+
+def test_third_party_images_are_pinned_to_versions() -> None:
+    """`postgres:16` or `caddy:2` moves under a running deployment; a full version tag
+    (16.6, 2.8.4, v1.21.0) or a digest does not. Only the image compose builds is exempt."""
+    loose = []
+    for name, svc in compose()["services"].items():
+        if "build" in svc:
+            continue
+        image = image_of(name)
+        match = _PINNED.match(image)
+        tag = (match and match["tag"]) or ""
+        if "@sha256:" in image:
+            continue
+        if not re.fullmatch(r"v?\d+\.\d+(\.\d+)?([.-][\w.]+)?", tag):
+            loose.append(f"{name}: {image}")
+    assert loose == [], f"pin these images to a version: {loose}"

@@ -31,19 +31,22 @@ query {
 
 
 async def test_seed_demo_is_idempotent_and_its_link_signs_in(
-    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Seeding twice makes one demo account; each run prints a fresh link that signs in."""
-    with caplog.at_level(logging.WARNING, logger="resolvers.demo"):
+    """Seeding twice makes one demo account; each run logs a fresh link that signs in, on a
+    line of its own (copyable as it is)."""
+    with caplog.at_level(logging.INFO, logger="resolvers.demo"):
         first = await seed_demo(current_services().gateway)
         second = await seed_demo(current_services().gateway)
     assert first != second
     assert first.startswith("http://app.test/sign-in?token=")
-    assert first in caplog.text and second in capsys.readouterr().out
+    lines = caplog.text.splitlines()
+    assert f"  {first}" in lines and f"  {second}" in lines
     assert await BillingAccount.filter(company_name=DEMO_COMPANY).count() == 1
     assert await User.filter(email=DEMO_EMAIL).count() == 1
     assert await Manager.filter(user__email=DEMO_EMAIL, is_owner=True).count() == 1
     assert "Demo data" not in caplog.text, "a demo extra failed"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
     token = second.split("token=", 1)[1]
     signed = (await gql(SIGN_IN, {"token": token}))["signInWithLink"]
@@ -81,3 +84,19 @@ async def test_demo_has_something_of_every_feature() -> None:
     statuses = {i.status.value for i in await Invoice.filter(account=account)}
     assert statuses == {"OPEN", "PAID", "VOID"}
     assert await PaymentMethod.filter(account=account).count() == 2
+
+
+async def test_demo_invoices_go_to_the_billing_contact() -> None:
+    """Invoices 000003 and 000004 said "Attn: Demo Owner" and went to demo@example.com:
+    they were issued with an account loaded before the billing contact changed."""
+    from models.invoices import Invoice
+    from models.outbox import OutboxEmail
+
+    await seed_demo(current_services().gateway)
+    invoices = await Invoice.all().order_by("number")
+    assert len(invoices) >= 3
+    for invoice in invoices:
+        assert invoice.buyer["contact_email"] == "accounts-payable@example.com", invoice.number
+        assert invoice.buyer["contact_name"] == "Bill Payer", invoice.number
+    mails = [m.to for m in await OutboxEmail.filter(subject__contains="Invoice")]
+    assert mails and set(mails) == {"accounts-payable@example.com"}

@@ -112,7 +112,7 @@ async def test_add_card_open_invoice_download_pdf_pay_once_over_http(live: LiveS
         assert pdf.status_code == 200
         assert pdf.headers["content-type"] == "application/pdf"
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-        assert number in text and "Acme GmbH" in text and "4141.20" in text
+        assert number in text and "Acme GmbH" in text and "4.141,20\xa0US$" in text
 
         gateway = live.services.gateway
         assert isinstance(gateway, SandboxGateway)

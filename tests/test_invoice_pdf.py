@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -79,8 +80,8 @@ def test_pdf_shows_parties_lines_totals_and_payments() -> None:
     for expected in [
         "INVOICE",
         "2026-000042",
-        "2026-11-01",
-        "2026-12-01",
+        "1 November 2026",
+        "1 December 2026",
         "GitLab B.V.",
         "Herengracht 282",
         "NL853740965B01",
@@ -90,10 +91,12 @@ def test_pdf_shows_parties_lines_totals_and_payments() -> None:
         "Jane Doe",
         "billing@acme.example",
         "GitLab Premium, 10 seats, 12 months",
-        "348.00",
-        "3480.00",
+        "€348.00",
+        "€3,480.00",
         "Additional compute minutes",
-        "3490.00 EUR",
+        "€3,490.00",
+        "Netherlands",
+        "Germany",
         "reverse charge",
         "Article 196 of Council Directive 2006/112/EC",
         "PAID",
@@ -122,8 +125,8 @@ def test_standard_rate_invoice_shows_the_rate_and_tax() -> None:
     )
     text = pdf_text(document)
     assert "VAT/GST (19.00%)" in text
-    assert "66.12 EUR" in text
-    assert "414.12 EUR" in text
+    assert "€66.12" in text
+    assert "€414.12" in text
     assert "OPEN" in text
     assert "Tax ID" not in text
     assert "Payments" not in text
@@ -146,8 +149,8 @@ def test_zero_decimal_currency_prints_whole_units() -> None:
         payments=(),
     )
     text = pdf_text(document)
-    assert "55000 JPY" in text
-    assert "55000.00" not in text
+    assert "¥55,000" in text
+    assert "55,000.00" not in text
     assert "VOID" in text
 
 
@@ -182,3 +185,61 @@ def test_many_lines_flow_onto_further_pages() -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Line 0" in text
     assert "Line 79" in text
+
+
+OPEN_INVOICE = replace(
+    REVERSE_CHARGE_INVOICE,
+    lines=(LineItem("GitLab Ultimate, 12 months", 1, 17_125_290, 17_125_290),),
+    subtotal_minor=17_125_290,
+    total_minor=17_125_290,
+    amount_due_minor=17_125_290,
+    status="OPEN",
+    payments=(),
+    locale="en_DE",
+    payment_url="https://portal.example/billing/invoices/SW52b2ljZTo0Mg",
+)
+
+
+def test_amounts_follow_the_invoices_locale_and_currency() -> None:
+    """Amounts used to print as "171252.90 EUR": now as the buyer's country writes them."""
+    text = pdf_text(OPEN_INVOICE)
+    assert "171.252,90 €" in text
+    assert "171252.90" not in text
+    assert "$171,252.90" in pdf_text(replace(OPEN_INVOICE, currency="USD", locale="en"))
+
+
+def test_open_invoice_states_payment_terms_and_how_to_pay() -> None:
+    text = " ".join(pdf_text(OPEN_INVOICE).split())
+    assert (
+        "Payment terms: 171.252,90 € due within 30 days of issue, by 1 December 2026. "
+        "Please quote invoice number 2026-000042." in text
+    )
+    assert (
+        "How to pay: by card in the Customers Portal at "
+        "https://portal.example/billing/invoices/SW52b2ljZTo0Mg" in text
+    )
+    paid = " ".join(pdf_text(replace(OPEN_INVOICE, amount_due_minor=0, status="PAID")).split())
+    assert "Paid in full" in paid and "How to pay" not in paid
+    assert "void: nothing is due" in pdf_text(replace(OPEN_INVOICE, status="VOID"))
+
+
+def test_seller_and_buyer_countries_print_by_name() -> None:
+    seller = replace(SELLER, address_lines=("Herengracht 282", "1016 BX Amsterdam"), country="NL")
+    text = pdf_text(replace(OPEN_INVOICE, seller=seller, buyer=replace(BUYER, country="AT")))
+    assert "Netherlands" in text and "Austria" in text
+    assert "Country: AT" not in text
+
+
+def test_a_wrapped_attn_line_is_not_justified() -> None:
+    """fpdf2 justifies multi_cell text by default: a wrapped "Attn:" line was stretched
+    across its column with wide gaps (TJ arrays with spacing)."""
+    buyer = replace(
+        BUYER,
+        contact_name="Maximiliane Alexandra von Hohenzollern-Sigmaringen",
+        contact_email="ap@example.com",
+    )
+    data = render_invoice_pdf(replace(OPEN_INVOICE, buyer=buyer))
+    content = PdfReader(io.BytesIO(data)).pages[0].get_contents()
+    assert content is not None
+    assert re.findall(rb"\[[^\]]*\] ?TJ", content.get_data()) == []
+    assert "Attn: Maximiliane Alexandra von" in pdf_text(replace(OPEN_INVOICE, buyer=buyer))

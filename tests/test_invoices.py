@@ -226,6 +226,53 @@ async def test_r_bill_2_pdf_route_for_managers_only(db: None) -> None:
     assert ok.status_code == 200
     assert ok.headers["content-type"] == "application/pdf"
     text = _pdf_text(ok.content)
-    assert invoice["number"] in text and "3480.00" in text and "Reverse charge" in text
+    assert invoice["number"] in text and "3.480,00\xa0US$" in text and "Reverse charge" in text
+    assert "Example Software GmbH" in text and "VAT ID: DE129273398" in text
     assert other.status_code == 404
     assert anonymous.status_code == 401
+
+
+async def test_r_tax_2_taxed_invoice_refused_without_a_seller_tax_id(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-TAX-2: an invoice charging VAT (or reverse-charging it) must name the seller's VAT
+    ID; without PORTAL_SELLER_TAX_ID it is refused, saying so, and nothing is issued. An
+    invoice with no VAT (a US buyer) needs none."""
+    from core.settings import get_settings
+
+    monkeypatch.delenv("PORTAL_SELLER_TAX_ID")
+    get_settings.cache_clear()
+    german = await make_account(country="DE", owner_email="de@example.com")
+    refused = await _issue(german, (1, 10_000))
+    assert refused["invoice"] is None
+    [error] = refused["userErrors"]
+    assert error["code"] == "INVALID"
+    assert "seller's VAT/tax ID" in error["message"]
+    assert "PORTAL_SELLER_TAX_ID" in error["message"]
+    assert await Invoice.all().count() == 0
+    american = await make_account(country="US", owner_email="us@example.com")
+    assert (await _issue(american, (1, 10_000)))["userErrors"] == []
+
+
+async def test_r_bill_2_invoice_email_states_number_amount_due_date_and_how_to_pay(
+    db: None,
+) -> None:
+    """The invoice email used to be one sentence and a button."""
+    account = await make_account(country="DE", owner_email="olga@acme.example")
+    account.currency = "EUR"
+    await account.save()
+    issued = (await _issue(account, (3, 5_708_430)))["invoice"]
+    [mail] = [m for m in await OutboxEmail.filter(to="olga@acme.example") if "Invoice" in m.subject]
+    total = "203.790,95\xa0€"  # 171,252.90 + 19 % VAT, as a German reader writes it
+    invoice = await Invoice.get(number=issued["number"])
+    due = f"{invoice.due_date.day} {invoice.due_date:%B %Y}"
+    assert (
+        mail.subject == f"Invoice {issued['number']} from Example Software GmbH: {total} due {due}"
+    )
+    text = mail.text_body
+    assert f"Invoice number: {issued['number']}" in text
+    assert f"Amount due:     {total}" in text
+    assert f"Due date:       {due} (30 days from issue)" in text
+    assert f"http://app.test/billing/invoices/{issued['id']}" in text
+    assert "How to pay" in text
+    assert [a["filename"] for a in mail.attachments] == [f"invoice-{issued['number']}.pdf"]

@@ -154,11 +154,12 @@ async def test_r_not_4_mailbox_writes_eml_and_logs_link(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Without PORTAL_SMTP_URL, the email is written as a .eml file in PORTAL_MAILBOX_DIR and its
-    link is logged, so a newcomer can click it."""
+    link is logged (at INFO, on a line of its own), so a newcomer can click it. The .eml's text
+    is not quoted-printable: the link can be copied out of the raw file as it is."""
     await signed_up()
     row = await OutboxEmail.get(to="ada@example.com")
     token = link_token(row, "/sign-in")
-    with caplog.at_level(logging.WARNING, logger="portal.mail"):
+    with caplog.at_level(logging.INFO, logger="portal.mail"):
         assert await worker_for(get_settings()).run_once() == 1
 
     [path] = list(get_settings().mailbox_dir.glob("*.eml"))
@@ -170,4 +171,9 @@ async def test_r_not_4_mailbox_writes_eml_and_logs_link(
     assert f"http://app.test/sign-in?token={token}" in body.get_content()
     assert message.get_body(preferencelist=("html",)) is not None
     assert f"http://app.test/sign-in?token={token}" in caplog.text
+    [logged] = [r for r in caplog.records if r.name == "portal.mail"]
+    assert logged.levelno == logging.INFO
+    assert f"  link: http://app.test/sign-in?token={token}" in logged.getMessage().splitlines()
+    assert f"/sign-in?token={token}\n".encode() in path.read_bytes().replace(b"\r\n", b"\n")
+    assert b"=3D" not in path.read_bytes()
     assert (await OutboxEmail.get(id=row.id)).status is OutboxStatus.SENT

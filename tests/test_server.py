@@ -145,7 +145,14 @@ async def newcomer_flow(live: LiveServer) -> None:
         await post(
             client, "/graphql", "mutation { signOut { userErrors { code } } }", None, session
         )
-        assert (await post(client, "/graphql", ME, token=session))["me"] is None
+        dead = await client.post(
+            "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {session}"}
+        )
+        assert dead.status_code == 401
+        assert dead.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        [error] = dead.json()["errors"]
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "invalid or has expired" in error["message"]
 
 
 async def test_health_and_readiness(live_server: LiveServer) -> None:

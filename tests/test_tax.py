@@ -12,6 +12,7 @@ from resolvers.tax import (
     TAX_ID_FORMATS,
     CountryInvalid,
     TaxDecision,
+    TaxIdFault,
     TaxIdInvalid,
     TaxTreatment,
     compute_tax,
@@ -85,10 +86,35 @@ def test_german_error_message_reads_well() -> None:
     with pytest.raises(TaxIdInvalid) as caught:
         validate_tax_id("de", "DE136695977")
     assert caught.value.message == (
-        "Not a valid German VAT number (USt-IdNr.): "
+        "Not a valid German VAT number (USt-IdNr.): its check digit does not match (a typo?); "
         "expected DE followed by 9 digits, e.g. DE136695976"
     )
     assert expected_format("DE") == "DE followed by 9 digits, e.g. DE136695976"
+
+
+@pytest.mark.parametrize(
+    ("country", "raw", "fault", "says"),
+    [
+        ("DE", "DE123456789", TaxIdFault.CHECK_DIGIT, "check digit does not match"),
+        ("DE", "123456789", TaxIdFault.CHECK_DIGIT, "check digit does not match"),
+        ("DE", "DE12345678", TaxIdFault.LENGTH, "wrong number of characters"),
+        ("DE", "DE12345678X", TaxIdFault.FORMAT, "wrong format"),
+        ("DE", "FR40303265045", TaxIdFault.COUNTRY, "starts with FR, another country's prefix"),
+        ("AT", "DE136695976", TaxIdFault.COUNTRY, "but the company is in AT"),
+        ("GB", "GB980780683", TaxIdFault.CHECK_DIGIT, "check digit does not match"),
+    ],
+)
+def test_r_tax_1_error_names_the_actual_fault(
+    country: str, raw: str, fault: TaxIdFault, says: str
+) -> None:
+    """R-TAX-1: "DE123456789" is DE and 9 digits: the message blames its check digit, not
+    the format; another country's number is called that."""
+    with pytest.raises(TaxIdInvalid) as caught:
+        validate_tax_id(country, raw)
+    assert caught.value.fault is fault
+    assert says in caught.value.message
+    if fault is not TaxIdFault.FORMAT:
+        assert "wrong format" not in caught.value.message
 
 
 @pytest.mark.parametrize("country", sorted(TAX_ID_FORMATS))

@@ -12,7 +12,7 @@ from adapters.payments import (
     GatewayUnavailable,
     PaymentGateway,
 )
-from core import clock
+from core import clock, metrics
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
 from models.subscriptions import Subscription
@@ -55,7 +55,8 @@ async def attach(gateway: PaymentGateway, token: str, *field: str) -> CardDetail
     if not cleaned or len(cleaned) > 255:
         raise invalid("A payment token from the gateway is required.", *field)
     try:
-        return await gateway.attach_card(cleaned)
+        with metrics.GATEWAY_DURATION.labels("attach_card").time():
+            return await gateway.attach_card(cleaned)
     except CardRejected as exc:
         raise invalid(f"The card was refused: {exc.message}", *field) from exc
     except GatewayUnavailable as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +17,7 @@ from adapters.payments import (
     IdempotencyKeyReused,
     PaymentGateway,
 )
-from core import clock
+from core import clock, metrics
 from core.money import format_amount
 from core.settings import get_settings
 from models.accounts import BillingAccount
@@ -170,8 +171,9 @@ async def complete_payment(gateway: PaymentGateway, payment: Payment) -> Payment
 
 async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
     """Step 2, outside any transaction. The gateway key replays the first charge."""
+    started = time.perf_counter()
     try:
-        return await gateway.charge(
+        result = await gateway.charge(
             card_ref=payment.card_ref or "",
             amount_minor=payment.amount_minor,
             currency=payment.currency,
@@ -179,14 +181,20 @@ async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
             description=payment.description,
         )
     except CardRejected as exc:
-        return ChargeResult(False, "", "CARD_DECLINED", exc.message)
+        result = ChargeResult(False, "", "CARD_DECLINED", exc.message)
     except IdempotencyKeyReused as exc:
+        metrics.PAYMENTS.labels("idempotency_key_reused").inc()
         raise key_reused() from exc
     except GatewayUnavailable as exc:
+        metrics.PAYMENTS.labels("gateway_unavailable").inc()
         raise DomainError(
             ErrorCode.PROVIDER_UNAVAILABLE,
             f"{exc.message} Retry with the same idempotency key: you will be charged once.",
         ) from exc
+    finally:
+        metrics.GATEWAY_DURATION.labels("charge").observe(time.perf_counter() - started)
+    metrics.PAYMENTS.labels("succeeded" if result.succeeded else str(result.failure_code)).inc()
+    return result
 
 
 async def record_outcome(
