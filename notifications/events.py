@@ -48,7 +48,8 @@ class Recipient:
 
 
 async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient]:
-    contacts = {c.role: c for c in await Contact.filter(account_id=account.id)}
+    rows = await Contact.filter(account_id=account.id).select_related("user")
+    contacts = {c.role: c for c in rows}
     chosen: list[Contact] = []
     billing = (
         contacts.get(ContactRole.SUBSCRIPTION)
@@ -66,10 +67,11 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
         linked = contact.manager_id is not None or contact.user_id is not None  # type: ignore[attr-defined]
         if linked and user_id is None:
             continue  # a removed manager's stale contact: nothing to them
-        key = contact.email.lower()
-        name = f"{contact.first_name} {contact.last_name}".strip()
+        first, last, email = contact.shown_as(contact.user)  # R-PROF-1: the current profile
+        key = email.lower()
+        name = f"{first} {last}".strip()
         if key not in found or (found[key].user_id is None and user_id is not None):
-            found[key] = Recipient(email=contact.email, name=name, user_id=user_id)
+            found[key] = Recipient(email=email, name=name, user_id=user_id)
     return list(found.values())
 
 
