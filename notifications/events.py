@@ -33,6 +33,7 @@ ACTIONS = {
     EventKind.SUBSCRIPTION_RENEWAL_FAILED: "Update your payment method",
     EventKind.SUBSCRIPTION_EXPIRING: "Review the subscription",
     EventKind.SUBSCRIPTION_CANCELLED: "Review the subscription",
+    EventKind.ADD_ON_PURCHASED: "Review the subscription",
     EventKind.SUBSCRIPTION_CONTACT_CHANGED: "Review the contacts",
     EventKind.BILLING_CONTACT_CHANGED: "Review the contacts",
     EventKind.MANAGER_ADDED: "Review the managers",
@@ -86,8 +87,11 @@ async def record_event(
     data: dict[str, Any] | None = None,
     attachments: tuple[Attachment, ...] = (),
     link_path: str = "/billing",
+    template: str = "event",
+    email_context: dict[str, Any] | None = None,
 ) -> Event:
-    """Call inside the transaction of the change that caused the event."""
+    """Call inside the transaction of the change that caused the event. `template` and
+    `email_context` give an event its own email (the purchase confirmation, R-SUB-5)."""
     now = clock.now()
     event = await Event.create(
         account=account,
@@ -104,17 +108,16 @@ async def record_event(
             await Notification.create(
                 event=event, user_id=recipient.user_id, account=account, created_at=now
             )
-        await enqueue_email(
-            recipient.email,
-            "event",
-            attachments=attachments,
-            name=recipient.name,
-            title=title,
-            message=message,
-            company=account.company_name,
-            action=ACTIONS.get(kind, "Open the Customers Portal"),
-            portal_user=recipient.user_id is not None,
-            link=app_link(link_path),
-        )
+        context = {
+            "name": recipient.name,
+            "title": title,
+            "message": message,
+            "company": account.company_name,
+            "action": ACTIONS.get(kind, "Open the Customers Portal"),
+            "portal_user": recipient.user_id is not None,
+            "link": app_link(link_path),
+            **(email_context or {}),
+        }
+        await enqueue_email(recipient.email, template, attachments=attachments, **context)
     live.nudge()  # the relay publishes it right after the commit (R-NOT-3)
     return event

@@ -30,8 +30,10 @@ from resolvers.payments.cards import (
     delete_payment_method,
     describe,
     is_expired,
+    lock_account,
     method_for_viewer,
     next_auto_renewal,
+    renewal_method,
     update_payment_method,
 )
 from resolvers.payments.charges import (
@@ -69,10 +71,12 @@ __all__ = [
     "gateway_key",
     "is_expired",
     "key_reused",
+    "lock_account",
     "method_for_viewer",
     "next_auto_renewal",
     "pay_invoice",
     "record_outcome",
+    "renewal_method",
     "settle",
     "settle_pending",
     "start_payment",

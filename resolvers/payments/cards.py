@@ -15,7 +15,7 @@ from adapters.payments import (
 from core import clock
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
-from models.subscriptions import Subscription
+from models.subscriptions import Subscription, SubscriptionStatus
 from models.users import User
 from resolvers.access import managed_account, manager_of
 from resolvers.activity import log_activity
@@ -155,8 +155,9 @@ async def update_payment_method(
 
 
 async def delete_payment_method(actor: User | None, method_id: int) -> int:
-    """R-PAY-4: a customer deletes a non-default card; the operator (`actor=None`) any card,
-    the newest remaining card becoming the default."""
+    """R-PAY-4, R-PAY-6: a customer deletes a card that is neither the default nor a
+    subscription's renewal card; the operator (`actor=None`) any card, the newest remaining card
+    becoming the default."""
     if actor is not None:
         method = await method_for_viewer(actor, method_id, "paymentMethodId")
     else:
@@ -175,6 +176,19 @@ async def delete_payment_method(actor: User | None, method_id: int) -> int:
                 "or contact the billing team.",
                 ["paymentMethodId"],
             )
+        renewing = await Subscription.filter(
+            payment_method_id=method.id, status=SubscriptionStatus.ACTIVE
+        ).order_by("id")
+        if renewing and actor is not None:
+            names = ", ".join(s.name for s in renewing)
+            raise DomainError(
+                ErrorCode.PAYMENT_METHOD_IN_USE,
+                f"{describe(method)} renews {names}: choose another card for "
+                f"{'them' if len(renewing) > 1 else 'it'} first, or contact the billing team.",
+                ["paymentMethodId"],
+            )
+        # The operator may: those subscriptions renew on the default card from now on.
+        await Subscription.filter(payment_method_id=method.id).update(payment_method_id=None)
         await method.delete()
         if method.is_default:
             newest = (
@@ -190,6 +204,23 @@ async def delete_payment_method(actor: User | None, method_id: int) -> int:
 
 async def default_method(account_id: int) -> PaymentMethod | None:
     return await PaymentMethod.get_or_none(account_id=account_id, is_default=True)
+
+
+async def renewal_method(subscription: Subscription) -> PaymentMethod | None:
+    """R-PAY-6: the card a subscription renews on (and its purchases charge): the one chosen
+    for it, else the account's default."""
+    account_id: int = subscription.account_id  # type: ignore[attr-defined]
+    chosen_id = subscription.payment_method_id  # type: ignore[attr-defined]
+    if chosen_id is not None:
+        chosen = await PaymentMethod.get_or_none(id=chosen_id, account_id=account_id)
+        if chosen is not None:
+            return chosen
+    return await default_method(account_id)
+
+
+async def lock_account(account_id: int) -> None:
+    """Card changes and choices of renewal card run under the account row lock."""
+    await _lock_account(account_id)
 
 
 # ------------------------------------------------------------------------------ prompts
