@@ -37,7 +37,7 @@ from models.subscriptions import Deployment, SalesChannel, Subscription, Subscri
 from models.users import User
 from notifications.events import record_event
 from resolvers.access import managed_account
-from resolvers.accounts import log_activity
+from resolvers.activity import log_activity
 from resolvers.catalog import add_on_on_sale, plan_on_sale, price_in
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import LineValue, issue_invoice, reseller_error

@@ -27,7 +27,6 @@ from core.tokens import sign
 from models.accounts import BillingAccount
 from models.invoices import Invoice
 from models.notifications import EventKind
-from models.payments import PaymentMethod
 from models.subscriptions import (
     Deployment,
     SalesChannel,
@@ -42,7 +41,6 @@ from resolvers.access import manager_of
 from resolvers.activity import log_activity
 from resolvers.errors import NotFound, invalid
 from resolvers.invoices import LineValue, issue_invoice, reseller_error
-from resolvers.payments import describe, is_expired, lock_account, method_for_viewer
 
 NAME_SEQUENCE = "subscription"
 FIRST_NUMBER = 12345
@@ -290,37 +288,6 @@ async def associate_namespace(actor: User, subscription_id: int, path: str) -> S
             actor,
             "subscription_namespace",
             f"Subscription {subscription.name} associated with {cleaned}",
-        )
-    return subscription
-
-
-async def set_payment_method(
-    actor: User, subscription_id: int, method_id: int | None
-) -> Subscription:
-    """R-PAY-6: the card this subscription renews on (and its purchases charge); None: the
-    account's default card."""
-    subscription = await subscription_for_viewer(actor, subscription_id)
-    _direct_only(subscription)
-    _active_only(subscription)
-    account_id: int = subscription.account_id  # type: ignore[attr-defined]
-    method = None
-    if method_id is not None:
-        method = await method_for_viewer(actor, method_id, "paymentMethodId")
-        if method.account_id != account_id:  # type: ignore[attr-defined]
-            raise NotFound("Payment method", ["paymentMethodId"])
-        if is_expired(method):
-            raise invalid(
-                f"{describe(method)} has expired: choose another card.", "paymentMethodId"
-            )
-    async with in_transaction():
-        await lock_account(account_id)  # a card is deleted under the same lock
-        if method is not None and not await PaymentMethod.exists(id=method.id):
-            raise NotFound("Payment method", ["paymentMethodId"])
-        subscription.payment_method = method
-        await subscription.save(update_fields=["payment_method_id"])
-        card = describe(method) if method else "the default card"
-        await log_activity(
-            account_id, actor, "subscription_card", f"{subscription.name} renews on {card}"
         )
     return subscription
 

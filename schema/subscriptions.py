@@ -184,7 +184,7 @@ class Mutation:
             if payment_method_id
             else None
         )
-        row = await subscriptions.set_payment_method(
+        row = await payments.set_renewal_card(
             info.context.acting_user, _pk(subscription_id), method
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))

@@ -15,11 +15,13 @@ from adapters.payments import (
 from core import clock
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
-from models.subscriptions import Subscription, SubscriptionStatus
+from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
 from models.users import User
 from resolvers.access import managed_account, manager_of
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
+from resolvers.invoices import reseller_error
+from resolvers.subscriptions import subscription_for_viewer
 
 
 def is_expired(method: PaymentMethod, today: date | None = None) -> bool:
@@ -218,11 +220,6 @@ async def renewal_method(subscription: Subscription) -> PaymentMethod | None:
     return await default_method(account_id)
 
 
-async def lock_account(account_id: int) -> None:
-    """Card changes and choices of renewal card run under the account row lock."""
-    await _lock_account(account_id)
-
-
 # ------------------------------------------------------------------------------ prompts
 
 
@@ -260,3 +257,39 @@ async def default_card_expiry_message(account_id: int) -> str | None:
         f"The default card {describe(method)} expires {method.exp_month:02d}/{method.exp_year}, "
         f"before the next automatic renewal on {renewal}. Add a new card or update its expiry."
     )
+
+
+async def set_renewal_card(
+    actor: User, subscription_id: int, method_id: int | None
+) -> Subscription:
+    """R-PAY-6: the card this subscription renews on (and its purchases charge); None: the
+    account's default card. Not for a reseller's subscription (R-SUB-2)."""
+    subscription = await subscription_for_viewer(actor, subscription_id)
+    if subscription.channel is SalesChannel.RESELLER:
+        raise reseller_error(subscription)
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        raise invalid(
+            f"Subscription {subscription.name} is {subscription.status.value.lower()}.",
+            "subscriptionId",
+        )
+    account_id: int = subscription.account_id  # type: ignore[attr-defined]
+    method = None
+    if method_id is not None:
+        method = await method_for_viewer(actor, method_id, "paymentMethodId")
+        if method.account_id != account_id:  # type: ignore[attr-defined]
+            raise NotFound("Payment method", ["paymentMethodId"])
+        if is_expired(method):
+            raise invalid(
+                f"{describe(method)} has expired: choose another card.", "paymentMethodId"
+            )
+    async with in_transaction():
+        await _lock_account(account_id)  # a card is deleted under the same lock
+        if method is not None and not await PaymentMethod.exists(id=method.id):
+            raise NotFound("Payment method", ["paymentMethodId"])
+        subscription.payment_method = method
+        await subscription.save(update_fields=["payment_method_id"])
+        card = describe(method) if method else "the default card"
+        await log_activity(
+            account_id, actor, "subscription_card", f"{subscription.name} renews on {card}"
+        )
+    return subscription
