@@ -13,7 +13,11 @@ from resolvers import catalog
 from schema.money import Money
 from schema.relay import Node, global_id
 
-AddOnKind = strawberry.enum(AddOnKindModel, name="AddOnKind")
+AddOnKind = strawberry.enum(
+    AddOnKindModel,
+    name="AddOnKind",
+    description="What an add-on pack adds: STORAGE (GB) or COMPUTE_MINUTES (CI/CD minutes).",
+)
 
 
 def _prices(prices: dict[str, int]) -> list[Money]:
@@ -28,8 +32,8 @@ def _price(prices: dict[str, int], currency: str) -> Money | None:
 @strawberry.type(description="A plan sold per seat per year (R-SUB-4).")
 class CatalogPlan(Node):
     _model: strawberry.Private[PlanModel]
-    code: str
-    name: str
+    code: str = strawberry.field(description='Stable key chosen by the operator, e.g. "premium".')
+    name: str = strawberry.field(description="The plan name subscriptions show, e.g. Premium.")
     description: str
     active: bool = strawberry.field(description="Only active plans can be bought.")
     prices: list[Money] = strawberry.field(description="Per seat per year, one per currency.")
@@ -56,7 +60,7 @@ class CatalogPlan(Node):
 @strawberry.type(description="A pack of extra storage or compute minutes (R-SUB-4).")
 class CatalogAddOn(Node):
     _model: strawberry.Private[AddOnModel]
-    code: str
+    code: str = strawberry.field(description="Stable key chosen by the operator.")
     name: str
     kind: AddOnKind  # type: ignore[valid-type]
     pack_size: int = strawberry.field(description="GB (STORAGE) or minutes per pack.")
@@ -85,8 +89,8 @@ class CatalogAddOn(Node):
 
 @strawberry.type(description="What can be bought: plans and add-ons.")
 class Catalog:
-    plans: list[CatalogPlan]
-    add_ons: list[CatalogAddOn]
+    plans: list[CatalogPlan] = strawberry.field(description="Sold per seat per year.")
+    add_ons: list[CatalogAddOn] = strawberry.field(description="Sold per pack.")
 
     @classmethod
     async def load(cls, *, include_inactive: bool = False) -> Catalog:

@@ -23,8 +23,16 @@ from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 from schema.subscriptions import Deployment, ProductSubscription
 
-PurchaseKind = strawberry.enum(PurchaseKindModel, name="PurchaseKind")
-PurchaseStatus = strawberry.enum(PurchaseStatusModel, name="PurchaseStatus")
+PurchaseKind = strawberry.enum(
+    PurchaseKindModel,
+    name="PurchaseKind",
+    description="What was bought: a new SUBSCRIPTION, more SEATS, or an ADD_ON.",
+)
+PurchaseStatus = strawberry.enum(
+    PurchaseStatusModel,
+    name="PurchaseStatus",
+    description="COMPLETED once its invoice is paid; AWAITING_PAYMENT while it is open.",
+)
 
 
 @strawberry.type(description="An order placed in the portal, with its invoice (R-SUB-4).")
@@ -74,10 +82,12 @@ resolve_purchase = register_account_node("Purchase", PurchaseModel, Purchase.fro
 
 @strawberry.input(description="A new direct subscription of a catalog plan, for one year.")
 class PurchaseSubscriptionInput:
-    billing_account_id: strawberry.ID
+    billing_account_id: strawberry.ID = strawberry.field(
+        description="The account buying; prices are in its currency."
+    )
     plan_id: strawberry.ID = strawberry.field(description="A CatalogPlan on sale.")
     deployment: Deployment  # type: ignore[valid-type]
-    seats: int
+    seats: int = strawberry.field(description="1 to 1,000,000.")
     idempotency_key: str = strawberry.field(
         description="Charged once per key: a retry with the same key returns the first result."
     )
@@ -90,10 +100,12 @@ class PurchaseSubscriptionInput:
 
 @strawberry.input(description="Packs of a catalog add-on for a direct subscription.")
 class PurchaseAddOnInput:
-    subscription_id: strawberry.ID
+    subscription_id: strawberry.ID = strawberry.field(
+        description="A direct subscription (a reseller's: MANAGED_BY_RESELLER)."
+    )
     add_on_id: strawberry.ID = strawberry.field(description="A CatalogAddOn on sale.")
-    quantity: int = strawberry.field(description="Number of packs.")
-    idempotency_key: str
+    quantity: int = strawberry.field(description="Number of packs, 1 to 1000.")
+    idempotency_key: str = strawberry.field(description="Charged once per key.")
     payment_method_id: strawberry.ID | None = strawberry.field(
         default=None, description="Default: the subscription's renewal card (R-PAY-6)."
     )

@@ -84,10 +84,10 @@ class ProductSubscription(Node):
 
 @strawberry.type(description="Add-on packs bought for a subscription (R-SUB-4).")
 class PurchasedAddOn:
-    name: str
+    name: str = strawberry.field(description="The catalog add-on's name when bought.")
     packs: int
     pack_size: int = strawberry.field(description="GB or compute minutes per pack.")
-    purchased_at: datetime
+    purchased_at: datetime = strawberry.field(description="When its invoice was paid.")
 
     @classmethod
     def from_model(cls, row: PurchaseModel) -> PurchasedAddOn:

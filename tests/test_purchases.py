@@ -416,3 +416,47 @@ async def test_r_sub_4_concurrent_seat_requests_buy_once(
     assert await Invoice.filter(subscription_id=subscription.id).count() == 1
     assert (await Invoice.get(subscription_id=subscription.id)).status is InvoiceStatus.PAID
     assert await Event.filter(kind=EventKind.SUBSCRIPTION_SEATS_CHANGED).count() == 1
+
+
+async def test_r_sub_5_self_managed_confirmation_says_download_and_activate_the_license(
+    db: None, gateway: SandboxGateway
+) -> None:
+    """R-SUB-5: for Self-Managed the confirmation (email, text and HTML, and the notification)
+    says to download and activate the license, with the portal link; never the group link."""
+    plan, _ = await catalog()
+    account = await eur_account()
+    await add_card(account)
+    owner = await owner_of(account)
+
+    bought = await buy(owner, account, plan, deployment="SELF_MANAGED")
+
+    link = f"http://app.test/subscriptions/{bought['subscription']['id']}/license"
+    [mail] = await OutboxEmail.filter(to="owner@example.com", subject__contains="access")
+    assert "How to get access (Self-Managed)" in mail.text_body
+    assert "download the license" in mail.text_body and "activate it" in mail.text_body
+    assert link in mail.text_body and f'href="{link}"' in mail.html_body
+    assert "/group" not in mail.text_body
+    event = await Event.get(kind=EventKind.SUBSCRIPTION_CREATED)
+    assert "download the license" in event.message and link in event.message
+
+
+async def test_r_sub_5_an_operator_order_confirms_to_the_subscription_contact(db: None) -> None:
+    """R-SUB-5: a subscription the operator creates (a sales-assisted order) sends the same
+    confirmation to the subscription contact, here Bob, not the owner."""
+    from models.accounts import Manager
+    from resolvers.contacts import set_subscription_contact
+    from tests.conftest import make_user
+
+    account = await make_account(country="US")
+    owner = await owner_of(account)
+    bob = await make_user("bob@example.com", "Bob", "Builder")
+    manager = await Manager.create(account=account, user=bob, added_at=clock.now())
+    await set_subscription_contact(owner.user, account.id, manager.id)
+    await OutboxEmail.all().delete()
+
+    await make_subscription(account, issue=False)
+
+    [mail] = await OutboxEmail.filter(subject__contains="access")
+    assert mail.to == "bob@example.com"
+    assert mail.text_body.startswith("Hello Bob Builder,")
+    assert "link subscription" in mail.text_body
