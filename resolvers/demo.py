@@ -1,9 +1,9 @@
 """Demo data for a newcomer (`PORTAL_DEMO=true`): a billing account to explore in GraphiQL.
 
-`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh sign-in
-link for its owner, demo@example.com. The extras (a second manager, an invitation, a custom
-billing contact, subscriptions, invoices, cards, a catalog to buy from) are best effort: a
-failure there is logged and never stops the service.
+`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh
+sign-in link for its owner, demo@example.com. The extras (a second manager, an invitation, a
+custom billing contact, subscriptions, invoices, cards, a catalog to buy from) are best
+effort: a failure there is logged and never stops the service.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from datetime import date
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from adapters.payments import PaymentGateway
 from core import clock
 from core.money import format_amount
 from models.accounts import BillingAccount
@@ -151,6 +152,7 @@ def one_year_from(start: date) -> date:
 
 
 async def buy_subscription(
+    gateway: PaymentGateway,
     actor: User,
     account_id: int,
     *,
@@ -191,10 +193,11 @@ async def buy_subscription(
             deployment=deployment,
         )
 
-    return await _place(actor, account, key, print_, order)
+    return await _place(gateway, actor, account, key, print_, order)
 
 
 async def buy_seats(
+    gateway: PaymentGateway,
     actor: User,
     subscription_id: int,
     seats: int,
@@ -245,11 +248,12 @@ async def buy_seats(
             target_seats=seats,
         )
 
-    outcome = await _place(actor, account, key, print_, order)
+    outcome = await _place(gateway, actor, account, key, print_, order)
     return await Subscription.get(id=subscription.id), outcome
 
 
 async def buy_add_on(
+    gateway: PaymentGateway,
     actor: User,
     subscription_id: int,
     *,
@@ -293,7 +297,7 @@ async def buy_add_on(
             pack_size=add_on.pack_size,
         )
 
-    return await _place(actor, account, key, print_, order)
+    return await _place(gateway, actor, account, key, print_, order)
 
 
 def add_on_units(add_on: CatalogAddOn) -> str:
@@ -311,6 +315,7 @@ def _active(subscription: Subscription, *field: str) -> None:
 
 
 async def _place(
+    gateway: PaymentGateway,
     actor: User,
     account: BillingAccount,
     key: str,
@@ -322,7 +327,7 @@ async def _place(
         purchase = await _record(actor, account, key, print_, await order())
     if purchase.request_fingerprint != print_:
         raise key_reused()
-    return await _settle(purchase, actor)
+    return await _settle(gateway, purchase, actor)
 
 
 async def _record(
@@ -403,7 +408,9 @@ async def _seats_line(order: Order, key: str) -> tuple[Order, Purchase | None]:
     return priced, None
 
 
-async def _settle(purchase: Purchase, actor: User | None) -> PurchaseOutcome:
+async def _settle(
+    gateway: PaymentGateway, purchase: Purchase, actor: User | None
+) -> PurchaseOutcome:
     """Step 2: charge the purchase's card once under `purchase-<id>`, or replay that charge."""
     invoice = await Invoice.get(id=purchase.invoice_id)  # type: ignore[attr-defined]
     key = f"purchase-{purchase.id}"
@@ -422,7 +429,7 @@ async def _settle(purchase: Purchase, actor: User | None) -> PurchaseOutcome:
             invoice, card, key, fingerprint(invoice.id, method.id, None), actor=actor
         )
     if payment is not None:
-        outcome = await complete_payment(payment)  # a paid invoice completes the purchase
+        outcome = await complete_payment(gateway, payment)  # a paid invoice completes the purchase
         payment, invoice = outcome.payment, outcome.invoice
     purchase = await Purchase.get(id=purchase.id)
     subscription_id = purchase.subscription_id  # type: ignore[attr-defined]

@@ -153,6 +153,7 @@ class Mutation:
         self, info: Info, input: PurchaseSubscriptionInput
     ) -> PurchasePayload:
         outcome = await purchases.buy_subscription(
+            info.context.services.gateway,
             info.context.acting_user,
             pk_of(input.billing_account_id, "BillingAccount", "input", "billingAccountId"),
             plan_id=pk_of(input.plan_id, "CatalogPlan", "input", "planId"),
@@ -171,6 +172,7 @@ class Mutation:
     @payload(PurchasePayload, requires=PortalUser)
     async def purchase_add_on(self, info: Info, input: PurchaseAddOnInput) -> PurchasePayload:
         outcome = await purchases.buy_add_on(
+            info.context.services.gateway,
             info.context.acting_user,
             pk_of(input.subscription_id, "ProductSubscription", "input", "subscriptionId"),
             add_on_id=pk_of(input.add_on_id, "CatalogAddOn", "input", "addOnId"),

@@ -159,6 +159,7 @@ class Mutation:
             else None
         )
         row, outcome = await purchases.buy_seats(
+            info.context.services.gateway,
             info.context.acting_user,
             _pk(subscription_id),
             seats,
