@@ -460,3 +460,39 @@ async def test_r_sub_5_an_operator_order_confirms_to_the_subscription_contact(db
     assert mail.to == "bob@example.com"
     assert mail.text_body.startswith("Hello Bob Builder,")
     assert "link subscription" in mail.text_body
+
+
+SEATS_WITH_KEY = """
+mutation($s: ID!, $n: Int!, $k: String) {
+  updateSubscriptionSeats(subscriptionId: $s, seats: $n, idempotencyKey: $k) {
+    subscription { seats } userErrors { field code }
+  }
+}"""
+
+
+async def test_r_sub_4_a_seat_purchase_retried_with_its_key_is_not_bought_again(
+    db: None, gateway: SandboxGateway
+) -> None:
+    """R-SUB-4: 10 -> 12 seats under key A, then 12 -> 15 under key B; retrying A later
+    answers without buying (one charge each); A with other seats is IDEMPOTENCY_KEY_REUSED."""
+    account = await make_account(country="US")
+    subscription = await make_subscription(account, issue=False, end=date(2027, 6, 1))
+    await add_card(account)
+    owner = await owner_of(account)
+    sid = gid("ProductSubscription", subscription.id)
+
+    async def seats(n: int, key: str) -> Any:
+        result = await gql(SEATS_WITH_KEY, {"s": sid, "n": n, "k": key}, as_=owner)
+        return result["updateSubscriptionSeats"]
+
+    first = await seats(12, "seats-a")
+    second = await seats(15, "seats-b")
+    retried = await seats(12, "seats-a")
+    reused = await seats(13, "seats-a")
+
+    assert first["subscription"] == {"seats": 12}
+    assert second["subscription"] == {"seats": 15}
+    assert retried == {"subscription": {"seats": 15}, "userErrors": []}
+    assert reused["userErrors"] == [{"field": ["idempotencyKey"], "code": "IDEMPOTENCY_KEY_REUSED"}]
+    assert len(gateway.charges) == 2
+    assert (await Subscription.get(id=subscription.id)).seats == 15

@@ -90,22 +90,24 @@ async def buy_seats(
     active(subscription, "subscriptionId")
     if not 1 <= seats <= MAX_SEATS:
         raise invalid(f"Seats must be between 1 and {MAX_SEATS}.", "seats")
-    if seats < subscription.seats:
-        raise invalid(
-            f"Seats cannot be reduced during the term (now {subscription.seats}); a reduction "
-            f"takes effect at renewal on {subscription.end_date}: contact the billing team.",
-            "seats",
-        )
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     key = clean_key(
         idempotency_key
         if idempotency_key is not None
-        else f"seats-{subscription.id}-{subscription.seats}-{seats}-{payment_method_id or 0}"
+        else f"seats-{subscription.id}-{subscription.seats}-{seats}-{payment_method_id or 0}",
+        "idempotencyKey",
     )
     print_ = print_of("seats", subscription.id, seats, payment_method_id)
-    existing = await Purchase.get_or_none(account_id=account.id, idempotency_key=key)
-    if existing is None and seats == subscription.seats:
-        return subscription, None
+    if not await Purchase.exists(account_id=account.id, idempotency_key=key):  # else: a replay
+        if seats < subscription.seats:
+            raise invalid(
+                f"Seats cannot be reduced during the term (now {subscription.seats}); a "
+                f"reduction takes effect at renewal on {subscription.end_date}: contact the "
+                "billing team.",
+                "seats",
+            )
+        if seats == subscription.seats:
+            return subscription, None
 
     async def order() -> Order:
         card, chosen = await purchase_card(
@@ -124,7 +126,7 @@ async def buy_seats(
             target_seats=seats,
         )
 
-    outcome = await place(gateway, actor, account, key, print_, order)
+    outcome = await place(gateway, actor, account, key, print_, order, ("idempotencyKey",))
     return await Subscription.get(id=subscription.id), outcome
 
 

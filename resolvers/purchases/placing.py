@@ -68,13 +68,12 @@ class PurchaseOutcome:
     subscription: Subscription | None
 
 
-def clean_key(key: str) -> str:
+def clean_key(key: str, *field: str) -> str:
     cleaned = key.strip()
     if not cleaned or len(cleaned) > MAX_KEY_LENGTH:
         raise invalid(
             f"An idempotency key of 1 to {MAX_KEY_LENGTH} characters is required.",
-            "input",
-            "idempotencyKey",
+            *(field or ("input", "idempotencyKey")),
         )
     return cleaned
 
@@ -139,12 +138,14 @@ async def place(
     key: str,
     print_: str,
     order: Callable[[], Awaitable[Order]],
+    key_field: tuple[str, ...] = ("input", "idempotencyKey"),
 ) -> PurchaseOutcome:
     purchase = await Purchase.get_or_none(account_id=account.id, idempotency_key=key)
     if purchase is None:
         purchase = await _record(actor, account, key, print_, await order())
     if purchase.request_fingerprint != print_:
-        raise key_reused()
+        reused = key_reused()
+        raise DomainError(reused.code, reused.message, list(key_field))
     return await _settle(gateway, purchase, actor)
 
 
