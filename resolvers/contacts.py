@@ -30,6 +30,7 @@ class AccountPromptCode(StrEnum):
     UPDATE_CONTACT_NAME = "UPDATE_CONTACT_NAME"
     CHOOSE_SUBSCRIPTION_CONTACT = "CHOOSE_SUBSCRIPTION_CONTACT"
     DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL = "DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL"
+    RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL = "RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL"
 
 
 @dataclass(frozen=True)
@@ -231,10 +232,18 @@ async def default_card_expires(account: BillingAccount, viewer: User) -> list[Pr
     return [Prompt(code, message)] if message else []
 
 
+async def renewal_cards_expire(account: BillingAccount, viewer: User) -> list[Prompt]:
+    from resolvers.payments import renewal_card_expiry_messages  # payments imports this module
+
+    code = AccountPromptCode.RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL
+    return [Prompt(code, message) for message in await renewal_card_expiry_messages(account.id)]
+
+
 PROMPT_SOURCES: list[PromptSource] = [
     choose_subscription_contact,
     contact_names_differ,
     default_card_expires,
+    renewal_cards_expire,
 ]
 
 

@@ -4,7 +4,7 @@ default card otherwise; a card a subscription renews on cannot be deleted) and R
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from adapters.payments import SandboxGateway
@@ -147,3 +147,34 @@ async def test_r_pay_6_only_own_unexpired_cards_and_not_for_reseller_subscriptio
     stranger = await sign_in(await make_user("eve@example.com"))
     assert (await choose(stranger, subscription, None))["userErrors"][0]["code"] == "NOT_FOUND"
     assert (await Subscription.get(id=subscription.id)).payment_method_id is None  # type: ignore[attr-defined]
+
+
+PROMPTS = "query($a: ID!) { billingAccount(id: $a) { prompts { code message } } }"
+
+
+async def test_r_pay_6_a_chosen_card_expiring_before_the_renewal_is_prompted(
+    db: None, gateway: SandboxGateway
+) -> None:
+    """R-PAY-6, R-SUB-3: a card chosen for a subscription that expires before the renewal
+    raises RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL naming the subscription; choosing a card that
+    lasts clears it."""
+    account = await make_account(country="US")
+    await add_card(account)
+    short = await add_card(account, "tok_amex")
+    short.exp_month, short.exp_year = 6, clock.today().year + 1
+    await short.save()
+    year = clock.today().year
+    subscription = await make_subscription(
+        account, issue=False, start=date(year, 1, 1), end=date(year + 2, 1, 1)
+    )
+    owner = await owner_of(account)
+    account_id = gid("BillingAccount", account.id)
+
+    await choose(owner, subscription, short)
+    prompted = (await gql(PROMPTS, {"a": account_id}, as_=owner))["billingAccount"]["prompts"]
+    await choose(owner, subscription, None)
+    cleared = (await gql(PROMPTS, {"a": account_id}, as_=owner))["billingAccount"]["prompts"]
+
+    [prompt] = [p for p in prompted if p["code"] == "RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL"]
+    assert subscription.name in prompt["message"] and "AMEX ending 8431" in prompt["message"]
+    assert [p for p in cleared if p["code"] == "RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL"] == []

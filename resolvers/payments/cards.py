@@ -259,6 +259,28 @@ async def default_card_expiry_message(account_id: int) -> str | None:
     )
 
 
+async def renewal_card_expiry_messages(account_id: int) -> list[str]:
+    """RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL: a card chosen for a subscription (R-PAY-6) stops
+    working before that subscription's automatic renewal would charge it."""
+    renewing = await Subscription.filter(
+        account_id=account_id,
+        status=SubscriptionStatus.ACTIVE,
+        channel=SalesChannel.DIRECT,
+        auto_renew=True,
+        payment_method_id__isnull=False,
+    ).order_by("end_date", "id")
+    messages = []
+    for subscription in renewing:
+        method = await PaymentMethod.get_or_none(id=subscription.payment_method_id)  # type: ignore[attr-defined]
+        if method is not None and card_expiry_end(method) <= subscription.end_date:
+            messages.append(
+                f"{describe(method)}, the card {subscription.name} renews on, expires "
+                f"{method.exp_month:02d}/{method.exp_year}, before its renewal on "
+                f"{subscription.end_date}. Choose another card for it or update its expiry."
+            )
+    return messages
+
+
 async def set_renewal_card(
     actor: User, subscription_id: int, method_id: int | None
 ) -> Subscription:
