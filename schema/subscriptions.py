@@ -16,7 +16,7 @@ from resolvers import payments, purchases, subscriptions
 from schema.context import Info
 from schema.errors import UserError, payload
 from schema.nodes import register_account_node
-from schema.payments import PaymentMethod
+from schema.payments import PaymentMethod, methods_of
 from schema.permissions import PortalUser
 from schema.relay import Node, global_id, pk_of
 
@@ -67,8 +67,12 @@ class ProductSubscription(Node):
         "the one chosen for it, else the account's default card; null when there is no card."
     )
     async def renewal_payment_method(self, info: Info) -> PaymentMethod | None:
-        method = await payments.renewal_method(self._model)
-        return PaymentMethod.from_model(method) if method else None
+        methods = await methods_of(info, self._model.account_id)  # type: ignore[attr-defined]
+        chosen = self._model.payment_method_id  # type: ignore[attr-defined]
+        found = next((m for m in methods if m.id == chosen), None) or next(
+            (m for m in methods if m.is_default), None
+        )
+        return PaymentMethod.from_model(found) if found else None
 
     @strawberry.field(
         description="True when renewals charge the account's default card, false when a card "
@@ -78,8 +82,11 @@ class ProductSubscription(Node):
         return self._model.payment_method_id is None  # type: ignore[attr-defined]
 
     @strawberry.field(description="Add-on packs bought for it (storage, compute minutes).")
-    async def add_ons(self) -> list[PurchasedAddOn]:
-        return [PurchasedAddOn.from_model(p) for p in await purchases.purchases_of(self._model.id)]
+    async def add_ons(self, info: Info) -> list[PurchasedAddOn]:
+        rows = await info.context.loaders.load_many(
+            PurchaseModel, "subscription_id", self._model.id
+        )
+        return [PurchasedAddOn.from_model(p) for p in purchases.completed_add_ons(rows)]
 
 
 @strawberry.type(description="Add-on packs bought for a subscription (R-SUB-4).")

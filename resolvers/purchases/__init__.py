@@ -17,7 +17,7 @@ idempotency key):
 
 from __future__ import annotations
 
-from resolvers.purchases.fulfilment import complete_purchase, purchases_of
+from resolvers.purchases.fulfilment import complete_purchase, completed_add_ons
 from resolvers.purchases.orders import buy_add_on, buy_seats, buy_subscription
 from resolvers.purchases.placing import PurchaseOutcome, purchase_card
 
@@ -27,6 +27,6 @@ __all__ = [
     "buy_seats",
     "buy_subscription",
     "complete_purchase",
+    "completed_add_ons",
     "purchase_card",
-    "purchases_of",
 ]

@@ -110,10 +110,8 @@ async def _add_add_on(account: BillingAccount, purchase: Purchase, actor: User |
     )
 
 
-async def purchases_of(subscription_id: int) -> list[Purchase]:
-    """The completed add-on purchases of a subscription, oldest first."""
-    return await Purchase.filter(
-        subscription_id=subscription_id,
-        kind=PurchaseKind.ADD_ON,
-        status=PurchaseStatus.COMPLETED,
-    ).order_by("id")
+def completed_add_ons(rows: list[Purchase]) -> list[Purchase]:
+    """Of a subscription's purchases, the add-ons bought (paid), oldest first."""
+    return [
+        p for p in rows if p.kind is PurchaseKind.ADD_ON and p.status is PurchaseStatus.COMPLETED
+    ]
