@@ -12,4 +12,6 @@ MODEL_MODULES = [
     "models.notifications",
     "models.outbox",
     "models.activity",
+    "models.catalog",
+    "models.purchases",
 ]

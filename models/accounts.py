@@ -65,6 +65,9 @@ class Contact(Model):
 
     The subscription contact row is missing when it must be chosen again (R-CON-4). The billing
     contact row exists only when the account's kind is not SAME_AS_SUBSCRIPTION_CONTACT.
+    A manager's contact keeps only its phone and address: its name and email are read from the
+    manager's profile whenever it is shown or emailed (`shown_as`); the stored ones are the
+    profile when it was chosen, never read.
     """
 
     id = fields.IntField(primary_key=True)
@@ -88,3 +91,10 @@ class Contact(Model):
     class Meta:
         table = "contacts"
         unique_together = (("account", "role"),)
+
+    def shown_as(self, user: User | None) -> tuple[str, str, str]:
+        """First name, last name and email as shown and emailed (R-PROF-1): a manager's
+        contact follows the manager's current profile (`user`); a custom one keeps its own."""
+        if self.manager_id is not None and user is not None:  # type: ignore[attr-defined]
+            return user.first_name, user.last_name, user.email
+        return self.first_name, self.last_name, self.email

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import BillingAccount
+
+if TYPE_CHECKING:
+    from models.payments import PaymentMethod
 
 
 class Deployment(StrEnum):
@@ -43,6 +47,13 @@ class Subscription(Model):
     namespace_path = fields.CharField(max_length=255, null=True)
     expiring_notice_for = fields.DateField(null=True)
     renewal_failed_for = fields.DateField(null=True)  # end date whose renewal failure was told
+    # The card renewals and purchases for it charge; none: the account's default (R-PAY-6).
+    payment_method: fields.ForeignKeyNullableRelation[PaymentMethod] = fields.ForeignKeyField(
+        "models.PaymentMethod",
+        related_name="renewing_subscriptions",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -33,6 +33,7 @@ ACTIONS = {
     EventKind.SUBSCRIPTION_RENEWAL_FAILED: "Update your payment method",
     EventKind.SUBSCRIPTION_EXPIRING: "Review the subscription",
     EventKind.SUBSCRIPTION_CANCELLED: "Review the subscription",
+    EventKind.ADD_ON_PURCHASED: "Review the subscription",
     EventKind.SUBSCRIPTION_CONTACT_CHANGED: "Review the contacts",
     EventKind.BILLING_CONTACT_CHANGED: "Review the contacts",
     EventKind.MANAGER_ADDED: "Review the managers",
@@ -48,7 +49,8 @@ class Recipient:
 
 
 async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient]:
-    contacts = {c.role: c for c in await Contact.filter(account_id=account.id)}
+    rows = await Contact.filter(account_id=account.id).select_related("user")
+    contacts = {c.role: c for c in rows}
     chosen: list[Contact] = []
     billing = (
         contacts.get(ContactRole.SUBSCRIPTION)
@@ -66,10 +68,11 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
         linked = contact.manager_id is not None or contact.user_id is not None  # type: ignore[attr-defined]
         if linked and user_id is None:
             continue  # a removed manager's stale contact: nothing to them
-        key = contact.email.lower()
-        name = f"{contact.first_name} {contact.last_name}".strip()
+        first, last, email = contact.shown_as(contact.user)  # R-PROF-1: the current profile
+        key = email.lower()
+        name = f"{first} {last}".strip()
         if key not in found or (found[key].user_id is None and user_id is not None):
-            found[key] = Recipient(email=contact.email, name=name, user_id=user_id)
+            found[key] = Recipient(email=email, name=name, user_id=user_id)
     return list(found.values())
 
 
@@ -105,18 +108,16 @@ async def record_event(
             await Notification.create(
                 event=event, user_id=recipient.user_id, account=account, created_at=now
             )
-        await enqueue_email(
-            recipient.email,
-            email_template,
-            attachments=attachments,
+        context = {
+            "name": recipient.name,
+            "title": title,
+            "message": message,
+            "company": account.company_name,
+            "action": ACTIONS.get(kind, "Open the Customers Portal"),
+            "portal_user": recipient.user_id is not None,
+            "link": app_link(link_path),
             **(email_context or {}),
-            name=recipient.name,
-            title=title,
-            message=message,
-            company=account.company_name,
-            action=ACTIONS.get(kind, "Open the Customers Portal"),
-            portal_user=recipient.user_id is not None,
-            link=app_link(link_path),
-        )
+        }
+        await enqueue_email(recipient.email, email_template, attachments=attachments, **context)
     live.nudge()  # the relay publishes it right after the commit (R-NOT-3)
     return event

@@ -22,6 +22,7 @@ from resolvers.access import confirmation_deadline_passed
 from resolvers.errors import DomainError, ErrorCode, invalid
 
 LINK_LIFETIME = timedelta(hours=24)
+GITLAB_SIGN_IN_PATH = "/auth/gitlab/sign-in"  # served by routes.gitlab
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ async def issue_token(user: User, purpose: TokenPurpose, email: str, lifetime: t
 
 
 async def request_sign_in_link(email: str, client: str) -> None:
-    """Always answers the same way, in at least the same time, known address or not (R-AUTH-3)."""
+    """Always answers the same way, in at least the same time, known address or not (R-AUTH-3),
+    linked to GitLab.com or not (R-AUTH-7)."""
     started = time.monotonic()
     settings = get_settings()
     window = timedelta(minutes=settings.rate_limit_window_minutes)
@@ -76,7 +78,9 @@ async def request_sign_in_link(email: str, client: str) -> None:
         f"sign-in:email:{address}", limit=settings.sign_in_limit_per_email, window=window
     )
     user = await User.get_or_none(email=address)
-    if user is not None:
+    if user is not None and user.gitlab_id is not None:
+        await send_gitlab_sign_in_hint(user)
+    elif user is not None:
         async with in_transaction():
             token = await issue_token(user, TokenPurpose.SIGN_IN, address, LINK_LIFETIME)
             await enqueue_email(
@@ -84,6 +88,19 @@ async def request_sign_in_link(email: str, client: str) -> None:
             )
     floor = settings.sign_in_response_floor_ms / 1000
     await asyncio.sleep(max(0.0, floor - (time.monotonic() - started)))
+
+
+async def send_gitlab_sign_in_hint(user: User) -> None:
+    """R-AUTH-7: a profile linked to GitLab.com signs in through it: the email says so and
+    links to the start of GitLab sign-in; it holds no sign-in token."""
+    await enqueue_email(
+        user.email,
+        "sign_in_gitlab",
+        name=user.first_name,
+        email=user.email,
+        gitlab_username=user.gitlab_username or "",
+        link=f"{get_settings().public_url.rstrip('/')}{GITLAB_SIGN_IN_PATH}",
+    )
 
 
 async def _consume(token: str, purposes: set[TokenPurpose]) -> OneTimeToken:

@@ -30,6 +30,7 @@ class AccountPromptCode(StrEnum):
     UPDATE_CONTACT_NAME = "UPDATE_CONTACT_NAME"
     CHOOSE_SUBSCRIPTION_CONTACT = "CHOOSE_SUBSCRIPTION_CONTACT"
     DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL = "DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL"
+    RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL = "RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL"
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,35 @@ def clean_contact(value: ContactValue, *field: str) -> dict[str, Any]:
     }
 
 
-def _from_manager(manager: Manager) -> dict[str, Any]:
+def _from_manager(manager: Manager, details: ContactValue | None, *field: str) -> dict[str, Any]:
+    """A manager's contact: name and email follow the profile (R-PROF-1); the details may add
+    a phone and an address, and may not give another name or email."""
     user = manager.user
-    return {
+    values: dict[str, Any] = {
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
         "phone": None,
         "address": None,
+    }
+    if details is None:
+        return {**values, "manager": manager, "user": user}
+    edited = clean_contact(details, *field)
+    for key, name in (("first_name", "firstName"), ("last_name", "lastName"), ("email", "email")):
+        if str(edited[key]).casefold() != str(values[key]).casefold():
+            raise invalid(
+                "A manager's name and email are those of their profile: they update it "
+                "themselves (or choose a custom billing contact). Only the phone and the "
+                "address can be edited here.",
+                *field,
+                name,
+            )
+    return {
+        **values,
+        "phone": edited["phone"],
+        "address": edited["address"],
+        "manager": manager,
+        "user": user,
     }
 
 
@@ -89,11 +111,9 @@ async def set_subscription_contact(
     """R-CON-1: chosen from the managers; its details can then be edited."""
     account = await managed_account(actor, account_id)
     manager = await manager_in(account.id, manager_id)
-    values = clean_contact(details, "contactDetails") if details else _from_manager(manager)
+    values = _from_manager(manager, details, "contactDetails")
     async with in_transaction():
-        await _put(
-            account, ContactRole.SUBSCRIPTION, {**values, "manager": manager, "user": manager.user}
-        )
+        await _put(account, ContactRole.SUBSCRIPTION, values)
         await _changed(account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
     return account
 
@@ -120,8 +140,7 @@ async def set_billing_contact(
     values: dict[str, Any] | None = None
     if manager_id is not None:
         manager = await manager_in(account.id, manager_id, "input", "managerId")
-        edited = clean_contact(details, "input", "contactDetails") if details else None
-        values = {**(edited or _from_manager(manager)), "manager": manager, "user": manager.user}
+        values = _from_manager(manager, details, "input", "contactDetails")
         kind = BillingContactKind.BILLING_ACCOUNT_MANAGER
     elif custom is not None:
         values = clean_contact(custom, "input", "customContact")
@@ -171,18 +190,18 @@ async def choose_subscription_contact(account: BillingAccount, viewer: User) -> 
 
 
 async def contact_names_differ(account: BillingAccount, viewer: User) -> list[Prompt]:
+    """R-CON-3: a custom contact with a manager's email but another name. A manager's own
+    contacts follow the profile, so updating the profile to match clears the prompt."""
     managers = await Manager.filter(account_id=account.id).select_related("user").order_by("id")
-    contacts = await Contact.filter(account_id=account.id)
+    custom = await Contact.filter(account_id=account.id, manager_id__isnull=True)
     prompts = []
     for manager in managers:
         user = manager.user
-        linked = [
-            c
-            for c in contacts
-            if c.manager_id == manager.id or c.email.lower() == user.email  # type: ignore[attr-defined]
-        ]
         differing = [
-            c for c in linked if (c.first_name, c.last_name) != (user.first_name, user.last_name)
+            c
+            for c in custom
+            if c.email.lower() == user.email
+            and (c.first_name, c.last_name) != (user.first_name, user.last_name)
         ]
         if differing:
             prompts.append(_name_prompt(manager, differing[0], viewer))
@@ -213,10 +232,18 @@ async def default_card_expires(account: BillingAccount, viewer: User) -> list[Pr
     return [Prompt(code, message)] if message else []
 
 
+async def renewal_cards_expire(account: BillingAccount, viewer: User) -> list[Prompt]:
+    from resolvers.payments import renewal_card_expiry_messages  # payments imports this module
+
+    code = AccountPromptCode.RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL
+    return [Prompt(code, message) for message in await renewal_card_expiry_messages(account.id)]
+
+
 PROMPT_SOURCES: list[PromptSource] = [
     choose_subscription_contact,
     contact_names_differ,
     default_card_expires,
+    renewal_cards_expire,
 ]
 
 

@@ -1,9 +1,9 @@
 """Demo data for a newcomer (`PORTAL_DEMO=true`): a billing account to explore in GraphiQL.
 
-`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh sign-in
-link for its owner, demo@example.com. The extras (a second manager, an invitation, a custom
-billing contact, subscriptions, invoices, cards) are best effort: a failure there is logged
-and never stops the service.
+`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh
+sign-in link for its owner, demo@example.com. The extras (a second manager, an invitation, a
+custom billing contact, subscriptions, invoices, cards, a catalog to buy from) are best
+effort: a failure there is logged and never stops the service.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ async def _extras(account: BillingAccount, owner: User, gateway: PaymentGateway)
             "subscriptions and invoices",
             functools.partial(_subscriptions_and_invoices, gateway=gateway),
         ),
+        ("catalog", _catalog),
     ]
     for name, step in steps:
         try:
@@ -184,3 +185,33 @@ async def _subscriptions_and_invoices(
     )
     voided = await issue_invoice(account, [LineValue("Training (cancelled)", 2, 40_000)])
     await Invoice.filter(id=voided.id).update(status=InvoiceStatus.VOID)
+
+
+async def _catalog(account: BillingAccount, owner: User) -> None:
+    """Plans and add-ons to try purchaseSubscription and purchaseAddOn with (R-SUB-4)."""
+    from models.catalog import AddOnKind
+    from resolvers.catalog import AddOnValue, PlanValue, PriceValue, save_add_on, save_plan
+
+    for code, name, usd, eur in (
+        ("premium", "Premium", 34_800, 32_400),
+        ("ultimate", "Ultimate", 118_800, 110_400),
+    ):
+        await save_plan(PlanValue(code, name, [PriceValue("USD", usd), PriceValue("EUR", eur)]))
+    await save_add_on(
+        AddOnValue(
+            "storage-10gb",
+            "Storage 10 GB",
+            AddOnKind.STORAGE,
+            10,
+            [PriceValue("USD", 6_000), PriceValue("EUR", 5_500)],
+        )
+    )
+    await save_add_on(
+        AddOnValue(
+            "compute-1000",
+            "Compute minutes 1,000",
+            AddOnKind.COMPUTE_MINUTES,
+            1000,
+            [PriceValue("USD", 1_000), PriceValue("EUR", 900)],
+        )
+    )

@@ -38,6 +38,10 @@ class ErrorCode(StrEnum):
     INVITATION_EMAIL_MISMATCH = "INVITATION_EMAIL_MISMATCH"
     EMAIL_TAKEN = "EMAIL_TAKEN"
     PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
+    PAYMENT_METHOD_REQUIRED = "PAYMENT_METHOD_REQUIRED"  # a purchase needs a card (R-SUB-4)
+    PAYMENT_METHOD_IN_USE = "PAYMENT_METHOD_IN_USE"  # a subscription renews on it (R-PAY-6)
+    NOT_SOLD_IN_CURRENCY = "NOT_SOLD_IN_CURRENCY"  # no catalog price in the account's currency
+    PURCHASE_AWAITING_PAYMENT = "PURCHASE_AWAITING_PAYMENT"  # pay the open order's invoice
 
 
 class DomainError(Exception):

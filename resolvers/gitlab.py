@@ -32,8 +32,8 @@ from core.tokens import hash_token, new_token
 from models.auth import OAuthPurpose, OAuthState, Session, TokenPurpose
 from models.users import User
 from resolvers import ratelimit
-from resolvers.auth import issue_token, session_active
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.auth import issue_token, normalize_email, session_active
+from resolvers.errors import DomainError, ErrorCode, NotFound
 
 STATE_LIFETIME = timedelta(minutes=10)
 HANDOFF_LIFETIME = timedelta(minutes=5)
@@ -289,6 +289,23 @@ async def unlink(user: User) -> User:
     """R-AUTH-7: forget the linked GitLab.com account; the profile signs in by email link."""
     if user.gitlab_id is None:
         raise DomainError(ErrorCode.INVALID, "No GitLab.com account is linked to your profile.")
+    return await _forget_gitlab(user)
+
+
+async def operator_unlink(email: str) -> User:
+    """R-AUTH-7: the operator unlinks the profile of someone who lost their GitLab.com account,
+    so that it signs in by email link again."""
+    user = await User.get_or_none(email=normalize_email(email, "email"))
+    if user is None:
+        raise NotFound("Profile", ["email"])
+    if user.gitlab_id is None:
+        raise DomainError(
+            ErrorCode.INVALID, "No GitLab.com account is linked to this profile.", ["email"]
+        )
+    return await _forget_gitlab(user)
+
+
+async def _forget_gitlab(user: User) -> User:
     async with in_transaction():
         user.gitlab_id = user.gitlab_username = user.gitlab_linked_at = None
         await user.save(update_fields=["gitlab_id", "gitlab_username", "gitlab_linked_at"])

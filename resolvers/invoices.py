@@ -119,14 +119,15 @@ async def buyer_snapshot(account: BillingAccount) -> dict[str, Any]:
         if account.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
         else ContactRole.BILLING
     )
-    contact = await Contact.get_or_none(account_id=account.id, role=role)
+    contact = await Contact.get_or_none(account_id=account.id, role=role).select_related("user")
+    first, last, email = contact.shown_as(contact.user) if contact else ("", "", None)
     return {
         "company_name": account.company_name,
         "address": account.address,
         "country": account.country,
         "tax_id": account.tax_id,
-        "contact_name": f"{contact.first_name} {contact.last_name}".strip() if contact else None,
-        "contact_email": contact.email if contact else None,
+        "contact_name": f"{first} {last}".strip() or None,
+        "contact_email": email,
     }
 
 

@@ -2,7 +2,8 @@
 
 `run_renewals(gateway, as_of)` renews every active, auto-renewing direct subscription whose term has
 ended by `as_of`: it issues the renewal invoice (one per subscription and period, by its
-unique `renewal_key`), charges the default card under the idempotency key of that period,
+unique `renewal_key`), charges its renewal card (the one chosen for it, else the default;
+R-PAY-6) under the idempotency key of that period,
 and the payment's success extends the term and records SUBSCRIPTION_RENEWED in the same
 transaction. A failure records SUBSCRIPTION_RENEWAL_FAILED with the reason, once per period.
 Subscriptions that will not renew get one SUBSCRIPTION_EXPIRING notice per end date, 30 days
@@ -40,8 +41,8 @@ from resolvers.invoices import LineValue, issue_invoice
 from resolvers.payments import (
     ChargeCard,
     complete_payment,
-    default_method,
     fingerprint,
+    renewal_method,
     start_payment,
 )
 from resolvers.services import Services
@@ -91,9 +92,9 @@ async def renew(gateway: PaymentGateway, subscription: Subscription) -> str:
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     period = subscription.end_date
     invoice = await _renewal_invoice(account, subscription)
-    card = await default_method(account.id)
+    card = await renewal_method(subscription)  # R-PAY-6: its own card, else the default
     if card is None:
-        return await _failed(account, subscription, period, "There is no default card on file.")
+        return await _failed(account, subscription, period, "There is no card on file.")
     key = renewal_key(subscription)
     print_ = fingerprint(invoice.id, card.id, None)
     try:
@@ -140,7 +141,7 @@ async def _failed(
             EventKind.SUBSCRIPTION_RENEWAL_FAILED,
             f"Renewal of {locked.name} failed",
             f"{locked.plan} could not be renewed: {reason} "
-            "Pay the open renewal invoice or update your default card.",
+            "Pay the open renewal invoice, or update the card it renews on.",
             subscription=locked,
             data={"reason": reason},
         )

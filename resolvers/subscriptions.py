@@ -20,7 +20,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core import clock, ids
 from core.money import ensure_minor
 from core.secrets import secret_key
 from core.tokens import sign
@@ -36,6 +36,7 @@ from models.subscriptions import (
 )
 from models.users import User
 from notifications.events import record_event
+from notifications.outbox import app_link
 from resolvers.access import manager_of
 from resolvers.activity import log_activity
 from resolvers.errors import NotFound, invalid
@@ -160,14 +161,7 @@ async def create_subscription(data: NewSubscription) -> tuple[Subscription, Invo
             reseller_name=reseller,
             created_at=clock.now(),
         )
-        where = f" through {reseller}" if reseller else ""
-        await record_event(
-            account,
-            EventKind.SUBSCRIPTION_CREATED,
-            f"Subscription {subscription.name} created",
-            f"{plan}, {data.seats} seats, from {data.start_date} to {data.end_date}{where}.",
-            subscription=subscription,
-        )
+        await announce_created(account, subscription)
         await log_activity(
             account.id, None, "subscription_created", f"Subscription {subscription.name} created"
         )
@@ -176,6 +170,72 @@ async def create_subscription(data: NewSubscription) -> tuple[Subscription, Invo
                 account, [_term_line(subscription)], subscription=subscription
             )
     return subscription, invoice
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    """How to get access to what was bought (R-SUB-5)."""
+
+    steps: str
+    action: str
+    link: str
+
+
+def provisioning(subscription: Subscription) -> Provisioning:
+    """GitLab.com: link the subscription to a group; Self-Managed: download and activate the
+    license. Both links open the subscription in the portal's front end."""
+    path = f"/subscriptions/{ids.encode('ProductSubscription', subscription.id)}"
+    if subscription.deployment is Deployment.GITLAB_COM:
+        return Provisioning(
+            steps=(
+                f"To give your team access, link subscription {subscription.name} to your group "
+                "(namespace) on GitLab.com: open it in the Customers Portal and choose the "
+                f"group; its {subscription.seats} seats then apply to that group's members."
+            ),
+            action="Link the subscription to a group",
+            link=app_link(f"{path}/group"),
+        )
+    return Provisioning(
+        steps=(
+            f"To give your team access, download the license of subscription "
+            f"{subscription.name} from the Customers Portal and activate it in your GitLab "
+            "Self-Managed instance (Admin area, Subscription, Add license)."
+        ),
+        action="Download the license",
+        link=app_link(f"{path}/license"),
+    )
+
+
+async def announce_created(
+    account: BillingAccount, subscription: Subscription, *, bought_by: str | None = None
+) -> None:
+    """SUBSCRIPTION_CREATED with the purchase confirmation and how to get access (R-SUB-5)."""
+    how = provisioning(subscription)
+    where = f" through {subscription.reseller_name}" if subscription.reseller_name else ""
+    deployment = (
+        "GitLab.com" if subscription.deployment is Deployment.GITLAB_COM else ("Self-Managed")
+    )
+    summary = (
+        f"{subscription.plan} ({deployment}), {subscription.seats} seats, from "
+        f"{subscription.start_date} to {subscription.end_date}{where}."
+    )
+    await record_event(
+        account,
+        EventKind.SUBSCRIPTION_CREATED,
+        f"Subscription {subscription.name} purchased",
+        f"{summary} {how.steps} {how.link}",
+        subscription=subscription,
+        email_template="purchase_confirmation",
+        email_context={
+            "summary": summary,
+            "subscription_name": subscription.name,
+            "deployment": deployment,
+            "steps": how.steps,
+            "action": how.action,
+            "link": how.link,
+            "bought_by": bought_by,
+        },
+    )
 
 
 async def subscription_for_viewer(actor: User, subscription_id: int) -> Subscription:
@@ -247,51 +307,6 @@ async def set_auto_renew(actor: User, subscription_id: int, auto_renew: bool) ->
             f"Auto-renewal of {subscription.name} turned {state}",
         )
     return subscription
-
-
-async def update_seats(
-    actor: User, subscription_id: int, seats: int
-) -> tuple[Subscription, Invoice | None]:
-    """More seats now, invoiced prorated for the rest of the term; fewer only at renewal."""
-    subscription = await subscription_for_viewer(actor, subscription_id)
-    _direct_only(subscription)
-    _active_only(subscription)
-    if not 1 <= seats <= MAX_SEATS:
-        raise invalid(f"Seats must be between 1 and {MAX_SEATS}.", "seats")
-    today = clock.today()
-    if subscription.end_date <= today:
-        raise invalid(f"Subscription {subscription.name} has ended.", "subscriptionId")
-    account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
-    async with in_transaction():
-        locked = await Subscription.filter(id=subscription.id).select_for_update().get()
-        if seats < locked.seats:
-            raise invalid(
-                f"Seats cannot be reduced during the term (now {locked.seats}); a reduction "
-                f"takes effect at renewal on {locked.end_date}: contact the billing team.",
-                "seats",
-            )
-        if seats == locked.seats:
-            return locked, None
-        extra, before = seats - locked.seats, locked.seats
-        locked.seats = seats
-        await locked.save(update_fields=["seats"])
-        await record_event(
-            account,
-            EventKind.SUBSCRIPTION_SEATS_CHANGED,
-            f"Seats of {locked.name} changed",
-            f"{locked.plan}: seats changed from {before} to {seats}.",
-            subscription=locked,
-        )
-        await log_activity(
-            account.id, actor, "subscription_seats", f"Seats of {locked.name}: {before} to {seats}"
-        )
-        line = LineValue(
-            f"{locked.plan}: {extra} additional seats, {today} to {locked.end_date} (prorated)",
-            extra,
-            prorated_per_seat(locked, today),
-        )
-        invoice = await issue_invoice(account, [line], subscription=locked, actor=actor)
-    return locked, invoice
 
 
 async def cancel_subscription(subscription_id: int) -> Subscription:

@@ -14,12 +14,14 @@ from strawberry.tools import merge_types
 from schema import (
     accounts,
     auth,
+    catalog,
     contacts,
     invitations,
     invoices,
     managers,
     nodes,
     payments,
+    purchases,
     subscriptions,
     support,
     users,
@@ -31,9 +33,17 @@ from schema.gate import Gate
 from schema.observability import Observe, Schema
 from schema.operator import accounts as operator_accounts
 from schema.operator import billing as operator_billing
+from schema.operator import catalog as operator_catalog
 from schema.tracing import tracing
 
-QUERIES: list[type] = [nodes.Query, users.Query, accounts.Query, support.Query, invoices.Query]
+QUERIES: list[type] = [
+    nodes.Query,
+    users.Query,
+    accounts.Query,
+    support.Query,
+    invoices.Query,
+    catalog.Query,
+]
 MUTATIONS: list[type] = [
     auth.Mutation,
     users.Mutation,
@@ -46,10 +56,15 @@ MUTATIONS: list[type] = [
     payments.Mutation,
     subscriptions.Mutation,
     invoices.Mutation,
+    purchases.Mutation,
 ]
 SUBSCRIPTIONS: list[type] = [notifications_schema.NotificationStream]
-OPERATOR_QUERIES: list[type] = [operator_accounts.Query]
-OPERATOR_MUTATIONS: list[type] = [operator_billing.Mutation, operator_accounts.Mutation]
+OPERATOR_QUERIES: list[type] = [operator_accounts.Query, operator_catalog.Query]
+OPERATOR_MUTATIONS: list[type] = [
+    operator_billing.Mutation,
+    operator_accounts.Mutation,
+    operator_catalog.Mutation,
+]
 
 
 def _config() -> StrawberryConfig:

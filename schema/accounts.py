@@ -129,6 +129,16 @@ async def _contact(info: Info, account_id: int, role: ContactRole) -> ContactMod
     return next((c for c in contacts if c.role is role), None)
 
 
+async def _shown_contact(info: Info, account_id: int, role: ContactRole) -> Contact | None:
+    """The contact as shown: a manager's one with the manager's current profile (R-PROF-1)."""
+    contact = await _contact(info, account_id, role)
+    if contact is None:
+        return None
+    user_id = contact.user_id  # type: ignore[attr-defined]
+    user = await info.context.loaders.load_model(UserModel, user_id) if user_id else None
+    return Contact.from_model(contact, user)
+
+
 @strawberry.type
 class Contact:
     first_name: str
@@ -139,11 +149,12 @@ class Contact:
     _manager_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_model(cls, contact: ContactModel) -> Contact:
+    def from_model(cls, contact: ContactModel, user: UserModel | None) -> Contact:
+        first_name, last_name, email = contact.shown_as(user)
         return cls(
-            first_name=contact.first_name,
-            last_name=contact.last_name,
-            email=contact.email,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
             phone=contact.phone,
             address=Address.from_json(contact.address),
             _manager_id=contact.manager_id,  # type: ignore[attr-defined]
@@ -197,15 +208,14 @@ class BillingAccount(Node):
 
     @strawberry.field(description="Null when it must be chosen again (R-CON-4).")
     async def subscription_contact(self, info: Info) -> Contact | None:
-        contact = await _contact(info, self._model.id, ContactRole.SUBSCRIPTION)
-        return Contact.from_model(contact) if contact else None
+        return await _shown_contact(info, self._model.id, ContactRole.SUBSCRIPTION)
 
     @strawberry.field
     async def billing_contact(self, info: Info) -> BillingContact:
         kind = self._model.billing_contact_kind
         same = kind is ContactKindModel.SAME_AS_SUBSCRIPTION_CONTACT
         role = ContactRole.SUBSCRIPTION if same else ContactRole.BILLING
-        contact = await _contact(info, self._model.id, role)
+        contact = await _shown_contact(info, self._model.id, role)
         if contact is None:  # no subscription contact: fall back to the owner (R-CON-4)
             owner = await self._owner(info)
             user = await owner._user(info)
@@ -220,7 +230,7 @@ class BillingAccount(Node):
                     _manager_id=owner._model.id,
                 ),
             )
-        return BillingContact(kind=kind, contact=Contact.from_model(contact))
+        return BillingContact(kind=kind, contact=contact)
 
     @strawberry.field
     async def invitations(

@@ -94,9 +94,10 @@ async def test_r_con_1_subscription_contact_chosen_from_managers(db: None) -> No
 
 
 async def test_r_con_1_contact_details_can_be_edited(db: None) -> None:
-    """R-CON-1: edited details are stored on the contact, not the profile."""
+    """R-CON-1, R-PROF-1: a manager's contact takes a phone and an address; its name and email
+    stay those of the manager's profile, and the profile is not touched."""
     account, owner, bob = await setup()
-    details = {"firstName": "Robert", "lastName": "Builder", "email": "billing@bob.example"}
+    details = {"firstName": "Bob", "lastName": "Builder", "email": "BOB@example.com"}
 
     result = await gql(
         SET_SUBSCRIPTION,
@@ -106,12 +107,35 @@ async def test_r_con_1_contact_details_can_be_edited(db: None) -> None:
 
     contact = result["setSubscriptionContact"]["billingAccount"]["subscriptionContact"]
     assert (contact["firstName"], contact["email"], contact["phone"]) == (
-        "Robert",
-        "billing@bob.example",
+        "Bob",
+        "bob@example.com",
         "+49 1",
     )
     await bob.user.refresh_from_db()
     assert bob.user.first_name == "Bob"
+
+
+async def test_r_prof_1_a_managers_contact_cannot_take_another_name_or_email(db: None) -> None:
+    """R-PROF-1: another name or email for a manager's contact is INVALID with its path (the
+    manager updates the profile instead); nothing changes."""
+    account, owner, bob = await setup()
+    bob_id = ids(account, await manager_of(account, bob))
+    other_name = {"firstName": "Robert", "lastName": "Builder", "email": "bob@example.com"}
+    other_email = {"firstName": "Bob", "lastName": "Builder", "email": "billing@bob.example"}
+
+    renamed = await gql(SET_SUBSCRIPTION, {**bob_id, "details": other_name}, as_=owner)
+    readdressed = await set_billing(
+        owner, account, managerId=bob_id["manager"], contactDetails=other_email
+    )
+
+    assert renamed["setSubscriptionContact"]["userErrors"][0]["field"] == [
+        "contactDetails",
+        "firstName",
+    ]
+    assert readdressed["userErrors"][0]["field"] == ["input", "contactDetails", "email"]
+    contact = await Contact.get(account_id=account.id, role=ContactRole.SUBSCRIPTION)
+    assert contact.manager_id == (await manager_of(account, owner)).id  # type: ignore[attr-defined]
+    assert not await Contact.exists(account_id=account.id, role=ContactRole.BILLING)
 
 
 async def test_r_con_1_invalid_contact_details_refused_with_field_path(db: None) -> None:
@@ -139,8 +163,9 @@ async def test_r_con_2_billing_contact_custom_manager_and_same_as(db: None) -> N
     bob_id = global_id("BillingAccountManager", (await manager_of(account, bob)).id)
 
     custom = await set_billing(owner, account, customContact=CARLA)
+    bob_details = {"firstName": "Bob", "lastName": "Builder", "email": "bob@example.com"}
     manager = await set_billing(
-        owner, account, managerId=bob_id, contactDetails={**CARLA, "firstName": "Bobby"}
+        owner, account, managerId=bob_id, contactDetails={**bob_details, "phone": "+49 2"}
     )
     same = await set_billing(owner, account, sameAsSubscriptionContact=True)
 
@@ -154,7 +179,7 @@ async def test_r_con_2_billing_contact_custom_manager_and_same_as(db: None) -> N
         },
     }
     assert manager["billingAccount"]["billingContact"]["kind"] == "BILLING_ACCOUNT_MANAGER"
-    assert manager["billingAccount"]["billingContact"]["contact"]["firstName"] == "Bobby"
+    assert manager["billingAccount"]["billingContact"]["contact"]["firstName"] == "Bob"
     assert {m["email"]: m["isBillingContact"] for m in manager["billingAccount"]["managers"]} == {
         "owner@example.com": False,
         "bob@example.com": True,
@@ -203,15 +228,13 @@ async def test_r_con_2_manager_of_another_account_is_not_found(db: None) -> None
 
 
 async def test_r_con_3_differing_contact_name_prompts_the_manager_and_others(db: None) -> None:
-    """R-CON-3: the manager is asked to update their profile; others to ask them."""
+    """R-CON-3: a contact with Bob's email under another name: Bob is asked to update his
+    profile; others to ask him."""
     account, owner, bob = await setup()
-    await gql(
-        SET_SUBSCRIPTION,
-        {
-            **ids(account, await manager_of(account, bob)),
-            "details": {"firstName": "Robert", "lastName": "Builder", "email": "bob@example.com"},
-        },
-        as_=owner,
+    await set_billing(
+        owner,
+        account,
+        customContact={"firstName": "Robert", "lastName": "Builder", "email": "bob@example.com"},
     )
 
     to_bob = await gql(PROMPTS, {"id": ids(account)["account"]}, as_=bob)
@@ -248,3 +271,68 @@ async def test_prompt_sources_are_extensible(db: None) -> None:
         contacts.PROMPT_SOURCES.remove(extra)
 
     assert [p.message for p in prompts] == ["extra"]
+
+
+UPDATE_PROFILE = """
+mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { userErrors { code } } }
+"""
+CONFIRM = "mutation($t: String!) { confirmEmail(token: $t) { userErrors { code } } }"
+CONTACTS = """
+query($id: ID!) {
+  billingAccount(id: $id) {
+    subscriptionContact { firstName lastName email }
+    billingContact { kind contact { firstName lastName email } }
+    prompts { code }
+  }
+}"""
+
+
+async def test_r_prof_1_manager_contacts_follow_the_current_profile(db: None) -> None:
+    """R-PROF-1: the owner renames themself and confirms a new email: both contacts show it at
+    once, the next invoice email goes to the new address greeting the new name, and the invoice
+    names them; a custom contact keeps its own details."""
+    from resolvers.invoices import LineValue, issue_invoice
+    from tests.conftest import emails_to, link_token
+
+    account, owner, _ = await setup()
+    await gql(
+        UPDATE_PROFILE,
+        {"input": {"firstName": "Olivia", "lastName": "Newname", "email": "olivia@example.com"}},
+        as_=owner,
+    )
+    [confirmation] = await emails_to("olivia@example.com")
+    await gql(CONFIRM, {"t": link_token(confirmation, "/confirm-email")})
+
+    shown = (await gql(CONTACTS, {"id": ids(account)["account"]}, as_=owner))["billingAccount"]
+    expected = {"firstName": "Olivia", "lastName": "Newname", "email": "olivia@example.com"}
+    assert shown["subscriptionContact"] == expected
+    assert shown["billingContact"]["contact"] == expected
+
+    invoice = await issue_invoice(account, [LineValue("Premium", 1, 10_000)])
+    [mail] = [m for m in await emails_to("olivia@example.com") if "Invoice" in m.subject]
+    assert mail.text_body.startswith("Hello Olivia Newname,")
+    old_address = await emails_to("owner@example.com")
+    assert not [m for m in old_address if "Invoice" in m.subject]  # nothing to the old one
+    assert invoice.buyer["contact_name"] == "Olivia Newname"
+    assert invoice.buyer["contact_email"] == "olivia@example.com"
+
+    await set_billing(owner, account, customContact=CARLA)
+    await gql(UPDATE_PROFILE, {"input": {"firstName": "Olga"}}, as_=owner)
+    shown = (await gql(CONTACTS, {"id": ids(account)["account"]}, as_=owner))["billingAccount"]
+    assert shown["subscriptionContact"]["firstName"] == "Olga"
+    assert shown["billingContact"]["contact"]["email"] == "carla@example.com"
+
+
+async def test_r_con_3_updating_the_profile_to_match_clears_the_prompt(db: None) -> None:
+    """R-CON-3: a contact under Bob's email is named "Robert Builder"; when Bob updates his
+    profile to that name, the prompt is gone."""
+    account, owner, bob = await setup()
+    robert = {"firstName": "Robert", "lastName": "Builder", "email": "bob@example.com"}
+    await set_billing(owner, account, customContact=robert)
+    before = await gql(CONTACTS, {"id": ids(account)["account"]}, as_=bob)
+    assert before["billingAccount"]["prompts"] == [{"code": "UPDATE_CONTACT_NAME"}]
+
+    await gql(UPDATE_PROFILE, {"input": {"firstName": "Robert"}}, as_=bob)
+
+    after = await gql(CONTACTS, {"id": ids(account)["account"]}, as_=bob)
+    assert after["billingAccount"]["prompts"] == []

@@ -67,8 +67,9 @@ async def test_seed_demo_is_idempotent_and_its_link_signs_in(
 
 async def test_demo_has_something_of_every_feature() -> None:
     """The demo shows managers, an invitation, a custom billing contact, subscriptions (one via
-    a reseller), invoices open/paid/void and cards."""
+    a reseller), invoices open/paid/void, cards and a catalog to buy from (R-SUB-4)."""
     from models.accounts import BillingContactKind
+    from models.catalog import CatalogAddOn, CatalogPlan
     from models.invitations import Invitation
     from models.invoices import Invoice
     from models.payments import PaymentMethod
@@ -84,6 +85,8 @@ async def test_demo_has_something_of_every_feature() -> None:
     statuses = {i.status.value for i in await Invoice.filter(account=account)}
     assert statuses == {"OPEN", "PAID", "VOID"}
     assert await PaymentMethod.filter(account=account).count() == 2
+    assert await CatalogPlan.filter(active=True).count() == 2
+    assert await CatalogAddOn.filter(active=True).count() == 2
 
 
 async def test_demo_invoices_go_to_the_billing_contact() -> None:

@@ -104,7 +104,7 @@ async def test_r_sub_3_no_default_card_fails_with_reason(db: None, gateway: Sand
     await make_subscription(account, issue=False)
     assert (await _run("2027-01-01"))["failed"] == 1
     (event,) = await _events(EventKind.SUBSCRIPTION_RENEWAL_FAILED)
-    assert "no default card" in event.message
+    assert "no card on file" in event.message
     assert gateway.charges == []
 
 

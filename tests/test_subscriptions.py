@@ -8,14 +8,17 @@ from datetime import UTC, date, datetime
 
 import httpx
 
+from adapters.payments import SandboxGateway
 from core import clock
 from core.secrets import secret_key
 from core.tokens import sign
-from models.invoices import Invoice, InvoiceLine
+from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.subscriptions import Deployment, Subscription
-from tests.billing_support import gid, make_subscription
+from tests.billing_support import add_card, gateway, gid, make_subscription
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
+
+__all__ = ["gateway"]
 
 CREATE = """
 mutation($input: CreateSubscriptionInput!) {
@@ -154,12 +157,14 @@ async def test_r_sub_2_reseller_subscription_changes_name_the_reseller(db: None)
     assert (stored.seats, stored.auto_renew) == (10, True)
 
 
-async def test_seat_increase_issues_prorated_invoice(db: None) -> None:
-    """R-SUB-1 / R-NOT-1: 5 more seats with 183 of 365 days left: each seat costs
-    348.00 x 183 / 365 = 174.4767 -> 174.48 (half up), 5 seats 872.40, plus events."""
+async def test_seat_increase_issues_prorated_invoice(db: None, gateway: SandboxGateway) -> None:
+    """R-SUB-1 / R-SUB-4 / R-NOT-1: 5 more seats with 183 of 365 days left: each seat costs
+    348.00 x 183 / 365 = 174.4767 -> 174.48 (half up), 5 seats 872.40, charged at once to the
+    card on file; plus events."""
     with clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
         account = await make_account(country="US")
         subscription = await make_subscription(account, issue=False)
+        await add_card(account)
         owner = await owner_of(account)
         result = await gql(
             SEATS, {"s": gid("ProductSubscription", subscription.id), "n": 15}, as_=owner
@@ -168,8 +173,33 @@ async def test_seat_increase_issues_prorated_invoice(db: None) -> None:
     invoice = await Invoice.get(subscription_id=subscription.id)
     line = await InvoiceLine.get(invoice_id=invoice.id)
     assert (line.quantity, line.unit_price_minor, invoice.total_minor) == (5, 17_448, 87_240)
+    assert invoice.status is InvoiceStatus.PAID
+    assert [c.amount_minor for c in gateway.charges] == [87_240]
     assert await Event.filter(kind=EventKind.SUBSCRIPTION_SEATS_CHANGED).count() == 1
     assert await Event.filter(kind=EventKind.INVOICE_ISSUED).count() == 1
+
+
+async def test_r_sub_4_seats_without_a_card_are_refused_and_nothing_changes(
+    db: None, gateway: SandboxGateway
+) -> None:
+    """R-SUB-4: a manager with no card on file asks for 3 more seats (5 -> 8):
+    PAYMENT_METHOD_REQUIRED; no seats, no invoice, no charge, no event."""
+    account = await make_account(country="US")
+    subscription = await make_subscription(account, seats=5, issue=False)
+    owner = await owner_of(account)
+    events_before = await Event.all().count()
+
+    result = await gql(SEATS, {"s": gid("ProductSubscription", subscription.id), "n": 8}, as_=owner)
+
+    payload = result["updateSubscriptionSeats"]
+    assert payload["subscription"] is None
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("PAYMENT_METHOD_REQUIRED", ["paymentMethodId"])
+    ]
+    assert (await Subscription.get(id=subscription.id)).seats == 5
+    assert await Invoice.all().count() == 0
+    assert gateway.charges == []
+    assert await Event.all().count() == events_before
 
 
 async def test_seat_decrease_mid_term_is_refused(db: None) -> None:

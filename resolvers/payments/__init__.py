@@ -32,6 +32,9 @@ from resolvers.payments.cards import (
     is_expired,
     method_for_viewer,
     next_auto_renewal,
+    renewal_card_expiry_messages,
+    renewal_method,
+    set_renewal_card,
     update_payment_method,
 )
 from resolvers.payments.charges import (
@@ -73,6 +76,9 @@ __all__ = [
     "next_auto_renewal",
     "pay_invoice",
     "record_outcome",
+    "renewal_card_expiry_messages",
+    "renewal_method",
+    "set_renewal_card",
     "settle",
     "settle_pending",
     "start_payment",

@@ -15,11 +15,13 @@ from adapters.payments import (
 from core import clock, metrics
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
-from models.subscriptions import Subscription
+from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
 from models.users import User
 from resolvers.access import managed_account, manager_of
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
+from resolvers.invoices import reseller_error
+from resolvers.subscriptions import subscription_for_viewer
 
 
 def is_expired(method: PaymentMethod, today: date | None = None) -> bool:
@@ -156,8 +158,9 @@ async def update_payment_method(
 
 
 async def delete_payment_method(actor: User | None, method_id: int) -> int:
-    """R-PAY-4: a customer deletes a non-default card; the operator (`actor=None`) any card,
-    the newest remaining card becoming the default."""
+    """R-PAY-4, R-PAY-6: a customer deletes a card that is neither the default nor a
+    subscription's renewal card; the operator (`actor=None`) any card, the newest remaining card
+    becoming the default."""
     if actor is not None:
         method = await method_for_viewer(actor, method_id, "paymentMethodId")
     else:
@@ -176,6 +179,19 @@ async def delete_payment_method(actor: User | None, method_id: int) -> int:
                 "or contact the billing team.",
                 ["paymentMethodId"],
             )
+        renewing = await Subscription.filter(
+            payment_method_id=method.id, status=SubscriptionStatus.ACTIVE
+        ).order_by("id")
+        if renewing and actor is not None:
+            names = ", ".join(s.name for s in renewing)
+            raise DomainError(
+                ErrorCode.PAYMENT_METHOD_IN_USE,
+                f"{describe(method)} renews {names}: choose another card for "
+                f"{'them' if len(renewing) > 1 else 'it'} first, or contact the billing team.",
+                ["paymentMethodId"],
+            )
+        # The operator may: those subscriptions renew on the default card from now on.
+        await Subscription.filter(payment_method_id=method.id).update(payment_method_id=None)
         await method.delete()
         if method.is_default:
             newest = (
@@ -191,6 +207,18 @@ async def delete_payment_method(actor: User | None, method_id: int) -> int:
 
 async def default_method(account_id: int) -> PaymentMethod | None:
     return await PaymentMethod.get_or_none(account_id=account_id, is_default=True)
+
+
+async def renewal_method(subscription: Subscription) -> PaymentMethod | None:
+    """R-PAY-6: the card a subscription renews on (and its purchases charge): the one chosen
+    for it, else the account's default."""
+    account_id: int = subscription.account_id  # type: ignore[attr-defined]
+    chosen_id = subscription.payment_method_id  # type: ignore[attr-defined]
+    if chosen_id is not None:
+        chosen = await PaymentMethod.get_or_none(id=chosen_id, account_id=account_id)
+        if chosen is not None:
+            return chosen
+    return await default_method(account_id)
 
 
 # ------------------------------------------------------------------------------ prompts
@@ -230,3 +258,61 @@ async def default_card_expiry_message(account_id: int) -> str | None:
         f"The default card {describe(method)} expires {method.exp_month:02d}/{method.exp_year}, "
         f"before the next automatic renewal on {renewal}. Add a new card or update its expiry."
     )
+
+
+async def renewal_card_expiry_messages(account_id: int) -> list[str]:
+    """RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL: a card chosen for a subscription (R-PAY-6) stops
+    working before that subscription's automatic renewal would charge it."""
+    renewing = await Subscription.filter(
+        account_id=account_id,
+        status=SubscriptionStatus.ACTIVE,
+        channel=SalesChannel.DIRECT,
+        auto_renew=True,
+        payment_method_id__isnull=False,
+    ).order_by("end_date", "id")
+    messages = []
+    for subscription in renewing:
+        method = await PaymentMethod.get_or_none(id=subscription.payment_method_id)  # type: ignore[attr-defined]
+        if method is not None and card_expiry_end(method) <= subscription.end_date:
+            messages.append(
+                f"{describe(method)}, the card {subscription.name} renews on, expires "
+                f"{method.exp_month:02d}/{method.exp_year}, before its renewal on "
+                f"{subscription.end_date}. Choose another card for it or update its expiry."
+            )
+    return messages
+
+
+async def set_renewal_card(
+    actor: User, subscription_id: int, method_id: int | None
+) -> Subscription:
+    """R-PAY-6: the card this subscription renews on (and its purchases charge); None: the
+    account's default card. Not for a reseller's subscription (R-SUB-2)."""
+    subscription = await subscription_for_viewer(actor, subscription_id)
+    if subscription.channel is SalesChannel.RESELLER:
+        raise reseller_error(subscription)
+    if subscription.status is not SubscriptionStatus.ACTIVE:
+        raise invalid(
+            f"Subscription {subscription.name} is {subscription.status.value.lower()}.",
+            "subscriptionId",
+        )
+    account_id: int = subscription.account_id  # type: ignore[attr-defined]
+    method = None
+    if method_id is not None:
+        method = await method_for_viewer(actor, method_id, "paymentMethodId")
+        if method.account_id != account_id:  # type: ignore[attr-defined]
+            raise NotFound("Payment method", ["paymentMethodId"])
+        if is_expired(method):
+            raise invalid(
+                f"{describe(method)} has expired: choose another card.", "paymentMethodId"
+            )
+    async with in_transaction():
+        await _lock_account(account_id)  # a card is deleted under the same lock
+        if method is not None and not await PaymentMethod.exists(id=method.id):
+            raise NotFound("Payment method", ["paymentMethodId"])
+        subscription.payment_method = method
+        await subscription.save(update_fields=["payment_method_id"])
+        card = describe(method) if method else "the default card"
+        await log_activity(
+            account_id, actor, "subscription_card", f"{subscription.name} renews on {card}"
+        )
+    return subscription

@@ -232,6 +232,9 @@ async def record_outcome(
             )
             if invoice.status is InvoiceStatus.PAID:
                 await extend_renewed_term(account, invoice)
+                from resolvers.purchases import complete_purchase  # it imports this module
+
+                await complete_purchase(account, invoice)  # R-SUB-4: a paid order is fulfilled
             summary = f"Paid {amount} for invoice {invoice.number} with {card}"
         else:
             await record_event(

@@ -9,12 +9,14 @@ import strawberry
 from models.outbox import OutboxEmail as OutboxModel
 from models.outbox import OutboxStatus
 from notifications.outbox import recent_emails
-from resolvers import accounts
+from resolvers import accounts, gitlab
 from resolvers.errors import DomainError, invalid
 from schema.accounts import AddressInput, BillingAccount
 from schema.context import Info
 from schema.errors import UserError, payload
+from schema.gitlab import UnlinkGitlabAccountPayload
 from schema.relay import global_id, page_size, pk_of
+from schema.users import User
 
 
 @strawberry.input
@@ -109,6 +111,14 @@ class Mutation:
             )
         )
         return BillingAccountPayload(billing_account=BillingAccount.from_model(account))
+
+    @strawberry.mutation(
+        description="Unlinks the GitLab.com account of the profile with this email, for someone "
+        "who lost that account: the profile signs in by email link again (R-AUTH-7)."
+    )
+    @payload(UnlinkGitlabAccountPayload)
+    async def unlink_gitlab_account(self, email: str) -> UnlinkGitlabAccountPayload:
+        return UnlinkGitlabAccountPayload(user=User.from_model(await gitlab.operator_unlink(email)))
 
 
 def _account_pk(after: str) -> int:

@@ -39,6 +39,7 @@ export type AccountPrompt = {
 export type AccountPromptCode =
   | 'CHOOSE_SUBSCRIPTION_CONTACT'
   | 'DEFAULT_CARD_EXPIRES_BEFORE_RENEWAL'
+  | 'RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL'
   | 'UPDATE_CONTACT_NAME';
 
 export type ActivityConnection = {
@@ -63,6 +64,11 @@ export type ActivityEntry = Node & {
   id: Scalars['ID']['output'];
   summary: Scalars['String']['output'];
 };
+
+/** What an add-on pack adds: STORAGE (GB) or COMPUTE_MINUTES (CI/CD minutes). */
+export type AddOnKind =
+  | 'COMPUTE_MINUTES'
+  | 'STORAGE';
 
 export type Address = {
   __typename?: 'Address';
@@ -156,6 +162,63 @@ export type CardBrand =
   | 'UNKNOWN'
   | 'VISA';
 
+/** What can be bought: plans and add-ons. */
+export type Catalog = {
+  __typename?: 'Catalog';
+  /** Sold per pack. */
+  addOns: Array<CatalogAddOn>;
+  /** Sold per seat per year. */
+  plans: Array<CatalogPlan>;
+};
+
+/** A pack of extra storage or compute minutes (R-SUB-4). */
+export type CatalogAddOn = Node & {
+  __typename?: 'CatalogAddOn';
+  active: Scalars['Boolean']['output'];
+  /** Stable key chosen by the operator. */
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: AddOnKind;
+  name: Scalars['String']['output'];
+  /** GB (STORAGE) or minutes per pack. */
+  packSize: Scalars['Int']['output'];
+  /** The price of one pack in `currency`, if sold in it. */
+  price?: Maybe<Money>;
+  /** Per pack, one per currency. */
+  prices: Array<Money>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A pack of extra storage or compute minutes (R-SUB-4). */
+export type CatalogAddOnPriceArgs = {
+  currency: Scalars['String']['input'];
+};
+
+/** A plan sold per seat per year (R-SUB-4). */
+export type CatalogPlan = Node & {
+  __typename?: 'CatalogPlan';
+  /** Only active plans can be bought. */
+  active: Scalars['Boolean']['output'];
+  /** Stable key chosen by the operator, e.g. "premium". */
+  code: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The plan name subscriptions show, e.g. Premium. */
+  name: Scalars['String']['output'];
+  /** The per-seat yearly price in `currency`, if sold in it. */
+  price?: Maybe<Money>;
+  /** Per seat per year, one per currency. */
+  prices: Array<Money>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A plan sold per seat per year (R-SUB-4). */
+export type CatalogPlanPriceArgs = {
+  currency: Scalars['String']['input'];
+};
+
 export type CompanyDetails = {
   __typename?: 'CompanyDetails';
   address?: Maybe<Address>;
@@ -221,8 +284,12 @@ export type ErrorCode =
   | 'MANAGED_BY_RESELLER'
   | 'NOT_A_MANAGER'
   | 'NOT_FOUND'
+  | 'NOT_SOLD_IN_CURRENCY'
   | 'OWNER_CANNOT_BE_REMOVED'
+  | 'PAYMENT_METHOD_IN_USE'
+  | 'PAYMENT_METHOD_REQUIRED'
   | 'PROVIDER_UNAVAILABLE'
+  | 'PURCHASE_AWAITING_PAYMENT'
   | 'RATE_LIMITED'
   | 'TAX_ID_INVALID'
   | 'TOKEN_EXPIRED'
@@ -350,6 +417,10 @@ export type Mutation = {
   markNotificationsRead: MarkNotificationsReadPayload;
   /** Pay once per idempotency key (R-BILL-3, R-BILL-4). */
   payInvoice: PayInvoicePayload;
+  /** Buys add-on packs (storage, compute minutes) for a direct subscription (R-SUB-4); MANAGED_BY_RESELLER for reseller ones, PAYMENT_METHOD_REQUIRED without a card. */
+  purchaseAddOn: PurchasePayload;
+  /** Buys a new direct subscription from the catalog (R-SUB-4): priced in the account's currency, invoiced with tax, charged once per idempotency key. Needs a card on record (PAYMENT_METHOD_REQUIRED). The subscription contact gets the confirmation with how to get access (R-SUB-5). */
+  purchaseSubscription: PurchasePayload;
   /** Takes effect at once; not the last manager or the owner. */
   removeBillingAccountManager: RemoveManagerPayload;
   /** Emails a one-time sign-in link; same answer for every address. */
@@ -364,6 +435,8 @@ export type Mutation = {
   setSubscriptionAutoRenew: SubscriptionPayload;
   /** Choose a manager as subscription contact (R-CON-1). */
   setSubscriptionContact: SetContactPayload;
+  /** Chooses the card this subscription renews on and its purchases charge (R-PAY-6); null: the account's default card. MANAGED_BY_RESELLER for reseller ones. */
+  setSubscriptionPaymentMethod: SubscriptionPayload;
   signInWithLink: SignInPayload;
   /** Revokes this session everywhere, open streams included. */
   signOut: SignOutPayload;
@@ -377,7 +450,7 @@ export type Mutation = {
   updatePaymentMethod: PaymentMethodPayload;
   /** Names change at once; a new email after confirmation (R-CONF-2). */
   updateProfile: UpdateProfilePayload;
-  /** More seats now (prorated invoice); MANAGED_BY_RESELLER. */
+  /** Buys more seats now: a prorated invoice charged at once to `paymentMethodId`, else to the subscription's renewal card (R-SUB-4, R-PAY-6); PAYMENT_METHOD_REQUIRED without a card, MANAGED_BY_RESELLER for reseller ones. The seats are added when the invoice is paid; a declined card answers with its code and leaves the invoice open (PURCHASE_AWAITING_PAYMENT until it is paid). */
   updateSubscriptionSeats: SubscriptionPayload;
 };
 
@@ -427,6 +500,16 @@ export type MutationPayInvoiceArgs = {
 };
 
 
+export type MutationPurchaseAddOnArgs = {
+  input: PurchaseAddOnInput;
+};
+
+
+export type MutationPurchaseSubscriptionArgs = {
+  input: PurchaseSubscriptionInput;
+};
+
+
 export type MutationRemoveBillingAccountManagerArgs = {
   managerId: Scalars['ID']['input'];
 };
@@ -465,6 +548,12 @@ export type MutationSetSubscriptionContactArgs = {
 };
 
 
+export type MutationSetSubscriptionPaymentMethodArgs = {
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+  subscriptionId: Scalars['ID']['input'];
+};
+
+
 export type MutationSignInWithLinkArgs = {
   token: Scalars['String']['input'];
 };
@@ -496,6 +585,8 @@ export type MutationUpdateProfileArgs = {
 
 
 export type MutationUpdateSubscriptionSeatsArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
   seats: Scalars['Int']['input'];
   subscriptionId: Scalars['ID']['input'];
 };
@@ -531,6 +622,7 @@ export type NotificationEdge = {
 };
 
 export type NotificationEvent =
+  | 'ADD_ON_PURCHASED'
   | 'BILLING_CONTACT_CHANGED'
   | 'INVOICE_ISSUED'
   | 'MANAGER_ADDED'
@@ -601,6 +693,8 @@ export type PaymentStatus =
 
 export type ProductSubscription = Node & {
   __typename?: 'ProductSubscription';
+  /** Add-on packs bought for it (storage, compute minutes). */
+  addOns: Array<PurchasedAddOn>;
   autoRenew: Scalars['Boolean']['output'];
   /** Self-Managed: GET /subscriptions/{id}/license with the token. */
   canDownloadLicense: Scalars['Boolean']['output'];
@@ -611,15 +705,104 @@ export type ProductSubscription = Node & {
   name: Scalars['String']['output'];
   namespacePath?: Maybe<Scalars['String']['output']>;
   plan: Scalars['String']['output'];
+  /** The card renewals and purchases for this subscription charge (R-PAY-6): the one chosen for it, else the account's default card; null when there is no card. */
+  renewalPaymentMethod?: Maybe<PaymentMethod>;
+  /** True when renewals charge the account's default card, false when a card was chosen for this subscription (setSubscriptionPaymentMethod). */
+  renewsOnDefaultCard: Scalars['Boolean']['output'];
   resellerName?: Maybe<Scalars['String']['output']>;
   seats: Scalars['Int']['output'];
   startDate: Scalars['Date']['output'];
   status: SubscriptionStatus;
 };
 
+/** An order placed in the portal, with its invoice (R-SUB-4). */
+export type Purchase = Node & {
+  __typename?: 'Purchase';
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  deployment?: Maybe<Deployment>;
+  /** The plan or add-on bought. */
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  invoice?: Maybe<Invoice>;
+  kind: PurchaseKind;
+  /** Seats, or add-on packs. */
+  quantity: Scalars['Int']['output'];
+  /** AWAITING_PAYMENT while its invoice is open (the card was declined): paying the invoice completes it. */
+  status: PurchaseStatus;
+  /** The subscription bought (once paid), or the one added to. */
+  subscription?: Maybe<ProductSubscription>;
+  /** Catalog price, before tax. */
+  unitPrice: Money;
+};
+
+/** Packs of a catalog add-on for a direct subscription. */
+export type PurchaseAddOnInput = {
+  /** A CatalogAddOn on sale. */
+  addOnId: Scalars['ID']['input'];
+  /** Charged once per key. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Default: the subscription's renewal card (R-PAY-6). */
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+  /** Number of packs, 1 to 1000. */
+  quantity: Scalars['Int']['input'];
+  /** A direct subscription (a reseller's: MANAGED_BY_RESELLER). */
+  subscriptionId: Scalars['ID']['input'];
+};
+
+/** What was bought: a new SUBSCRIPTION, more SEATS, or an ADD_ON. */
+export type PurchaseKind =
+  | 'ADD_ON'
+  | 'SEATS'
+  | 'SUBSCRIPTION';
+
+/** The purchase, its invoice and the payment; a declined card is a userError with the gateway's code, and the invoice stays open. */
+export type PurchasePayload = {
+  __typename?: 'PurchasePayload';
+  invoice?: Maybe<Invoice>;
+  payment?: Maybe<Payment>;
+  purchase?: Maybe<Purchase>;
+  subscription?: Maybe<ProductSubscription>;
+  userErrors: Array<UserError>;
+};
+
+/** COMPLETED once its invoice is paid; AWAITING_PAYMENT while it is open. */
+export type PurchaseStatus =
+  | 'AWAITING_PAYMENT'
+  | 'COMPLETED';
+
+/** A new direct subscription of a catalog plan, for one year. */
+export type PurchaseSubscriptionInput = {
+  /** The account buying; prices are in its currency. */
+  billingAccountId: Scalars['ID']['input'];
+  deployment: Deployment;
+  /** Charged once per key: a retry with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The card to charge, which the subscription then renews on; default: the account's default card. */
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+  /** A CatalogPlan on sale. */
+  planId: Scalars['ID']['input'];
+  /** 1 to 1,000,000. */
+  seats: Scalars['Int']['input'];
+};
+
+/** Add-on packs bought for a subscription (R-SUB-4). */
+export type PurchasedAddOn = {
+  __typename?: 'PurchasedAddOn';
+  /** The catalog add-on's name when bought. */
+  name: Scalars['String']['output'];
+  /** GB or compute minutes per pack. */
+  packSize: Scalars['Int']['output'];
+  packs: Scalars['Int']['output'];
+  /** When its invoice was paid. */
+  purchasedAt: Scalars['DateTime']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   billingAccount?: Maybe<BillingAccount>;
+  /** The plans and add-ons on sale, with their prices per currency (R-SUB-4). */
+  catalog: Catalog;
   /** Null for an invoice of an account you do not manage. */
   invoice?: Maybe<Invoice>;
   /** The signed-in user; null when not signed in. */
