@@ -100,6 +100,10 @@ class Server:
             PORTAL_SECRET_KEY="two-instances-secret",
             PORTAL_RUN_WORKER="false",
             PORTAL_APP_URL="http://app.test",
+            PORTAL_SELLER_NAME="Example Software GmbH",
+            PORTAL_SELLER_ADDRESS="Musterstraße 1, 10115 Berlin",
+            PORTAL_SELLER_COUNTRY="DE",
+            PORTAL_SELLER_TAX_ID="DE129273398",
         )
         self._log = log.open("wb")
         self.process = subprocess.Popen(
