@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,17 @@ class BillingAccount(Model):
 
     class Meta:
         table = "billing_accounts"
+
+    @property
+    def billing_contact_role(self) -> ContactRole:
+        """The one place that decides which contact row is the billing contact (R-CON-2): the
+        subscription contact's while the kind is "same as subscription contact"."""
+        if self.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT:
+            return ContactRole.SUBSCRIPTION
+        return ContactRole.BILLING
+
+    def billing_contact_among(self, contacts: Iterable[Contact]) -> Contact | None:
+        return next((c for c in contacts if c.role is self.billing_contact_role), None)
 
 
 class Manager(Model):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import clock
-from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
+from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
 from models.subscriptions import Subscription
@@ -52,11 +52,7 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
     rows = await Contact.filter(account_id=account.id).select_related("user")
     contacts = {c.role: c for c in rows}
     chosen: list[Contact] = []
-    billing = (
-        contacts.get(ContactRole.SUBSCRIPTION)
-        if account.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
-        else contacts.get(ContactRole.BILLING)
-    )
+    billing = account.billing_contact_among(rows)
     if kind not in BILLING_ONLY and ContactRole.SUBSCRIPTION in contacts:
         chosen.append(contacts[ContactRole.SUBSCRIPTION])
     if billing is not None:

@@ -28,7 +28,7 @@ from documents.invoice_pdf import (
     locale_for,
     render_invoice_pdf,
 )
-from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole
+from models.accounts import BillingAccount, Contact
 from models.invoices import Invoice, InvoiceLine, InvoiceSequence, InvoiceStatus
 from models.notifications import EventKind
 from models.payments import Payment, PaymentMethod, PaymentStatus
@@ -114,12 +114,9 @@ async def next_invoice_number(year: int) -> str:
 
 
 async def buyer_snapshot(account: BillingAccount) -> dict[str, Any]:
-    role = (
-        ContactRole.SUBSCRIPTION
-        if account.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
-        else ContactRole.BILLING
-    )
-    contact = await Contact.get_or_none(account_id=account.id, role=role).select_related("user")
+    contact = await Contact.get_or_none(
+        account_id=account.id, role=account.billing_contact_role
+    ).select_related("user")
     first, last, email = contact.shown_as(contact.user) if contact else ("", "", None)
     return {
         "company_name": account.company_name,

@@ -53,7 +53,7 @@ async def _drop_contacts_of(account: BillingAccount, manager: Manager) -> None:
         if contact.role is ContactRole.BILLING:
             account.billing_contact_kind = BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
         await contact.delete()
-    same = account.billing_contact_kind is BillingContactKind.SAME_AS_SUBSCRIPTION_CONTACT
+    same = account.billing_contact_role is ContactRole.SUBSCRIPTION
     if same and not await Contact.exists(account_id=account.id, role=ContactRole.SUBSCRIPTION):
         owner = await Manager.get(account_id=account.id, is_owner=True).select_related("user")
         await Contact.create(

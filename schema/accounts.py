@@ -115,12 +115,7 @@ class BillingAccountManager(Node):
     async def is_billing_contact(self, info: Info) -> bool:
         account = await info.context.loaders.load_model(AccountModel, self._model.account_id)  # type: ignore[attr-defined]
         assert account is not None
-        role = (
-            ContactRole.SUBSCRIPTION
-            if account.billing_contact_kind is ContactKindModel.SAME_AS_SUBSCRIPTION_CONTACT
-            else ContactRole.BILLING
-        )
-        contact = await _contact(info, account.id, role)
+        contact = await _contact(info, account.id, account.billing_contact_role)
         return contact is not None and contact.manager_id == self._model.id  # type: ignore[attr-defined]
 
 
@@ -213,9 +208,7 @@ class BillingAccount(Node):
     @strawberry.field
     async def billing_contact(self, info: Info) -> BillingContact:
         kind = self._model.billing_contact_kind
-        same = kind is ContactKindModel.SAME_AS_SUBSCRIPTION_CONTACT
-        role = ContactRole.SUBSCRIPTION if same else ContactRole.BILLING
-        contact = await _shown_contact(info, self._model.id, role)
+        contact = await _shown_contact(info, self._model.id, self._model.billing_contact_role)
         if contact is None:  # no subscription contact: fall back to the owner (R-CON-4)
             owner = await self._owner(info)
             user = await owner._user(info)
