@@ -6,13 +6,8 @@
     Hub (one backend subscription per process)  ->  every local stream reads CHANNEL and keeps
                                                     the notifications addressed to its user
 
-Messages on CHANNEL (compact JSON, `t` is the type):
-
-    {"t": "n", "a": account, "e": event, "k": kind, "ti": title, "m": message, "c": created_at,
-     "s": subscription|null, "i": invoice|null, "r": [[user_id, notification_id], ...],
-     "p": publish time, Unix seconds (for the delivery-lag metric)}
-    {"t": "s", "s": session_id}                 a session was signed out
-    {"t": "m", "u": user_id, "a": account_id}   a membership changed
+The messages on CHANNEL are defined in `notifications.messages`; the streams that read them
+are in `notifications.stream`.
 
 Publishing never blocks the change that caused it: a failed publish leaves the event
 unpublished and the relay retries it; streams also replay from the database whenever they
@@ -22,16 +17,21 @@ may have missed something (resync, overflow), and re-check session and membershi
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from core import clock
-from models.notifications import Event, Notification
+from models.notifications import Event, EventKind, Notification
 from notifications.broadcast import Hub, HubUnavailable
+from notifications.messages import (
+    EventPublished,
+    LiveMessage,
+    MembershipChanged,
+    SessionRevoked,
+    encode,
+)
 
 log = logging.getLogger("portal.live")
 
@@ -62,42 +62,40 @@ def nudge() -> None:
 
 
 def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
-    return json.dumps(
-        {
-            "t": "n",
-            "a": event.account_id,  # type: ignore[attr-defined]
-            "e": event.id,
-            "k": str(event.kind),
-            "ti": event.title,
-            "m": event.message,
-            "c": event.created_at.isoformat(),
-            "s": event.subscription_id,  # type: ignore[attr-defined]
-            "i": event.invoice_id,  # type: ignore[attr-defined]
-            "r": recipients,
-            "p": round(time.time(), 6),
-        },
-        separators=(",", ":"),
+    return encode(
+        EventPublished(
+            account_id=event.account_id,  # type: ignore[attr-defined]
+            event_id=event.id,
+            kind=EventKind(event.kind),
+            title=event.title,
+            message=event.message,
+            created_at=event.created_at,
+            subscription_id=event.subscription_id,  # type: ignore[attr-defined]
+            invoice_id=event.invoice_id,  # type: ignore[attr-defined]
+            recipients=dict(recipients),
+            published=round(time.time(), 6),
+        )
     )
 
 
-async def _announce(message: dict[str, Any]) -> None:
+async def _announce(message: LiveMessage) -> None:
     hub = _hub
     if hub is None:
         return
     try:
-        await hub.publish(CHANNEL, json.dumps(message, separators=(",", ":")))
+        await hub.publish(CHANNEL, encode(message))
     except HubUnavailable:
         log.warning("Could not announce %s; streams notice on their next check", message)
 
 
 async def announce_session_revoked(session_id: int) -> None:
     """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
-    await _announce({"t": "s", "s": session_id})
+    await _announce(SessionRevoked(session_id))
 
 
 async def announce_membership_change(user_id: int, account_id: int) -> None:
     """Call after a manager removal committed: that user's streams re-check at once (R-MGR-2)."""
-    await _announce({"t": "m", "u": user_id, "a": account_id})
+    await _announce(MembershipChanged(user_id, account_id))
 
 
 class Relay:

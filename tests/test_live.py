@@ -17,10 +17,11 @@ from core import clock, ids
 from models.accounts import BillingAccount, Manager
 from models.auth import Session
 from models.notifications import Event, EventKind, Notification
-from notifications import live
+from notifications import live, messages
 from notifications.broadcast import Hub, HubUnavailable
 from notifications.broadcast import Message as HubMessage
 from notifications.events import record_event
+from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
 from schema import schema
 from schema.context import Context
@@ -294,3 +295,25 @@ async def test_r_mgr_2_removal_is_noticed_within_a_second_even_without_the_messa
     await asyncio.sleep(0.6)  # the stream is covered by a membership snapshot by now
     await Manager.filter(account_id=account.id, user_id=second.id).delete()
     await asyncio.wait_for(stream.ended.wait(), 1.0)
+
+
+def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> None:
+    """Each live message type decodes to what was encoded; one parse serves every stream of
+    the process (the same object comes back for the same text); garbage decodes to None."""
+    published = EventPublished(
+        account_id=1,
+        event_id=2,
+        kind=EventKind.INVOICE_ISSUED,
+        title="Invoice issued",
+        message="INV-1",
+        created_at=clock.now(),
+        subscription_id=None,
+        invoice_id=3,
+        recipients={4: 5, 6: 7},
+    )
+    for message in (published, SessionRevoked(8), MembershipChanged(9, 1)):
+        text = messages.encode(message)
+        assert messages.decode(text) == message
+        assert messages.decode(text) is messages.decode(text)
+    assert messages.decode('{"t": "n"}') is None
+    assert messages.decode("not json") is None
