@@ -33,7 +33,7 @@ from routes.graphql import OperatorGraphQL, customer_graphql
 from routes.health import health_routes
 from routes.limits import BodyLimit
 from routes.metrics import metrics_routes
-from routes.middleware import RequestId
+from routes.middleware import OneConnection, RequestId
 from routes.problems import http_exception
 from routes.web import web_routes
 from schema import operator_schema, schema
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         Middleware(trusted_proxies, settings=settings),
         Middleware(BodyLimit),
+        Middleware(OneConnection),
     ]
     app = Starlette(
         routes=routes(settings),

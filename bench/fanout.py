@@ -84,7 +84,7 @@ async def _plain_lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
     finally:
         task.cancel()
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
         await client.aclose()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api.migrate import migrate
 
 from core.secrets import load_secret_key
@@ -19,7 +20,7 @@ from models import MODEL_MODULES
 
 def tortoise_config(db_url: str, connection: str = "default") -> dict[str, Any]:
     return {
-        "connections": {connection: db_url},
+        "connections": {connection: _connection_config(db_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -30,6 +31,15 @@ def tortoise_config(db_url: str, connection: str = "default") -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection_config(db_url: str) -> str | dict[str, Any]:
+    """PostgreSQL through `core.pg` (one connection per request, no reset per statement)."""
+    if not db_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return db_url
+    config: dict[str, Any] = expand_db_url(db_url)
+    config["engine"] = "core.pg"
+    return config
 
 
 def is_postgres(db_url: str) -> bool:

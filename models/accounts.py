@@ -102,6 +102,7 @@ class Contact(Model):
 
     class Meta:
         table = "contacts"
+        indexes = (("account_id",),)  # the dashboard reads by these (issue 11)
         unique_together = (("account", "role"),)
 
     def shown_as(self, user: User | None) -> tuple[str, str, str]:

@@ -47,6 +47,7 @@ class Invoice(Model):
 
     class Meta:
         table = "invoices"
+        indexes = (("account_id", "id"),)  # the dashboard reads by these (issue 11)
 
 
 class InvoiceLine(Model):
@@ -62,6 +63,7 @@ class InvoiceLine(Model):
 
     class Meta:
         table = "invoice_lines"
+        indexes = (("invoice_id", "position"),)  # the dashboard reads by these (issue 11)
 
 
 class InvoiceSequence(Model):

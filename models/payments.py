@@ -27,6 +27,7 @@ class PaymentMethod(Model):
 
     class Meta:
         table = "payment_methods"
+        indexes = (("account_id",),)  # the dashboard reads by these (issue 11)
 
 
 class PaymentStatus(StrEnum):
@@ -66,6 +67,7 @@ class Payment(Model):
 
     class Meta:
         table = "payments"
+        indexes = (("invoice_id",),)  # the dashboard reads by these (issue 11)
         unique_together = (("account", "idempotency_key"),)
 
 

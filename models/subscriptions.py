@@ -58,6 +58,7 @@ class Subscription(Model):
 
     class Meta:
         table = "subscriptions"
+        indexes = (("account_id",),)  # the dashboard reads by these (issue 11)
 
 
 class SubscriptionSequence(Model):

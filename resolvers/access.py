@@ -50,8 +50,11 @@ async def manager_of(user: User, account_id: int) -> Manager:
 
 
 async def managed_account(user: User, account_id: int) -> BillingAccount:
-    manager = await manager_of(user, account_id)
-    return await BillingAccount.get(id=manager.account_id)  # type: ignore[attr-defined]
+    """The account, if `user` manages it (one statement: the membership is a join)."""
+    account = await BillingAccount.filter(id=account_id, managers__user_id=user.id).first()
+    if account is None:
+        raise NotFound("Billing account")
+    return account
 
 
 async def managed_account_ids(user: User) -> list[int]:

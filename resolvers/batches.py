@@ -22,9 +22,15 @@ async def rows_by_key(model: type[M], key: str, keys: Sequence[Any]) -> list[M |
 
 
 async def row_groups_by_key(
-    model: type[M], key: str, keys: Sequence[Any], order_by: Sequence[str]
+    model: type[M],
+    key: str,
+    keys: Sequence[Any],
+    order_by: Sequence[str],
+    related: Sequence[str] = (),
 ) -> list[list[M]]:
+    """The rows of each key, with the `related` rows joined in the same statement."""
     grouped: dict[Any, list[M]] = defaultdict(list)
-    for row in await model.filter(**{f"{key}__in": list(keys)}).order_by(*order_by):
+    query = model.filter(**{f"{key}__in": list(keys)}).order_by(*order_by)
+    for row in await (query.select_related(*related) if related else query):
         grouped[getattr(row, key)].append(row)
     return [grouped.get(k, []) for k in keys]

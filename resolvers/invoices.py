@@ -317,6 +317,17 @@ def _address_lines(address: dict[str, Any] | None) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+async def line_values(invoice_ids: list[int]) -> list[tuple[int, str, int, int, int]]:
+    """The lines of these invoices as plain values (invoice id, description, quantity, unit
+    price, amount), in their order: one statement, no model instances."""
+    rows = await (
+        InvoiceLine.filter(invoice_id__in=invoice_ids)
+        .order_by("position", "id")
+        .values_list("invoice_id", "description", "quantity", "unit_price_minor", "amount_minor")
+    )
+    return [(int(i), str(d), int(q), int(u), int(a)) for i, d, q, u, a in rows]
+
+
 async def invoice_page(
     account_id: int, first: int, before_id: int | None, status: InvoiceStatus | None
 ) -> tuple[Page[Invoice], int]:

@@ -8,6 +8,7 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.pg import request_connection
 from core.request_context import current_request_id
 
 _WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -46,3 +47,18 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _new_id() -> str:
     return uuid.uuid4().hex[:16]
+
+
+class OneConnection:
+    """Every statement of one HTTP request runs on one pooled PostgreSQL connection (`core.pg`),
+    instead of a checkout per statement. Websockets (long-lived streams) do not hold one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with request_connection():
+            await self.app(scope, receive, send)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +19,7 @@ from resolvers.errors import DomainError, NotFound
 from resolvers.tax import TaxTreatment as TaxTreatmentModel
 from schema.activity import ActivityConnection, activity_connection
 from schema.contacts import AccountPrompt, prompts_of
-from schema.context import Info
+from schema.context import Info, MaybeAwaitable
 from schema.errors import UserError, payload, query_error
 from schema.invitations import Invitation
 from schema.invitations import account_invitations as invitations_of
@@ -76,16 +77,22 @@ class BillingAccountManager(Node):
     is_owner: bool
     added_at: datetime
 
+    _user_row: strawberry.Private[UserModel | None] = None  # when read with the manager
+
     @classmethod
     def from_model(cls, manager: ManagerModel) -> BillingAccountManager:
+        user = getattr(manager, "user", None)
         return cls(
             id=global_id("BillingAccountManager", manager.id),
             _model=manager,
             is_owner=manager.is_owner,
             added_at=manager.added_at,
+            _user_row=user if isinstance(user, UserModel) else None,
         )
 
     async def _user(self, info: Info) -> UserModel:
+        if self._user_row is not None:
+            return self._user_row
         user = await info.context.loaders.load_model(UserModel, self._model.user_id)  # type: ignore[attr-defined]
         assert user is not None
         return user
@@ -94,17 +101,26 @@ class BillingAccountManager(Node):
     async def user(self, info: Info) -> User:
         return User.from_model(await self._user(info))
 
-    @strawberry.field
-    async def first_name(self, info: Info) -> str:
-        return (await self._user(info)).first_name
+    @strawberry.field(graphql_type=str)
+    def first_name(self, info: Info) -> MaybeAwaitable[str]:
+        if self._user_row is not None:
+            return self._user_row.first_name
+        return self._user_field(info, "first_name")
 
-    @strawberry.field
-    async def last_name(self, info: Info) -> str:
-        return (await self._user(info)).last_name
+    @strawberry.field(graphql_type=str)
+    def last_name(self, info: Info) -> MaybeAwaitable[str]:
+        if self._user_row is not None:
+            return self._user_row.last_name
+        return self._user_field(info, "last_name")
 
-    @strawberry.field
-    async def email(self, info: Info) -> str:
-        return (await self._user(info)).email
+    @strawberry.field(graphql_type=str)
+    def email(self, info: Info) -> MaybeAwaitable[str]:
+        if self._user_row is not None:
+            return self._user_row.email
+        return self._user_field(info, "email")
+
+    async def _user_field(self, info: Info, name: str) -> str:
+        return str(getattr(await self._user(info), name))
 
     @strawberry.field
     async def is_subscription_contact(self, info: Info) -> bool:
@@ -117,6 +133,11 @@ class BillingAccountManager(Node):
         assert account is not None
         contact = await _contact(info, account.id, account.billing_contact_role)
         return contact is not None and contact.manager_id == self._model.id  # type: ignore[attr-defined]
+
+
+def _managers(info: Info, account_id: int) -> Awaitable[list[ManagerModel]]:
+    """The account's managers with their users, one statement per request."""
+    return info.context.loaders.load_many(ManagerModel, "account_id", account_id, related=["user"])
 
 
 async def _contact(info: Info, account_id: int, role: ContactRole) -> ContactModel | None:
@@ -190,7 +211,7 @@ class BillingAccount(Node):
 
     @strawberry.field
     async def managers(self, info: Info) -> list[BillingAccountManager]:
-        rows = await info.context.loaders.load_many(ManagerModel, "account_id", self._model.id)
+        rows = await _managers(info, self._model.id)
         return [BillingAccountManager.from_model(m) for m in rows]
 
     @strawberry.field
@@ -198,7 +219,7 @@ class BillingAccount(Node):
         return await self._owner(info)
 
     async def _owner(self, info: Info) -> BillingAccountManager:
-        rows = await info.context.loaders.load_many(ManagerModel, "account_id", self._model.id)
+        rows = await _managers(info, self._model.id)
         return BillingAccountManager.from_model(next(m for m in rows if m.is_owner))
 
     @strawberry.field(description="Null when it must be chosen again (R-CON-4).")
@@ -270,6 +291,7 @@ class BillingAccount(Node):
     @strawberry.field(description="Newest first, paged, by status (R-BILL-1).")
     async def invoices(
         self,
+        info: Info,
         first: int | None = 20,
         after: str | None = None,
         status: Annotated[InvoiceStatus, strawberry.lazy("schema.invoices")]  # type: ignore[valid-type]
@@ -277,7 +299,7 @@ class BillingAccount(Node):
     ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices")]:
         from schema.invoices import invoices_of
 
-        return await invoices_of(self._model.id, first, after, status)
+        return await invoices_of(info, self._model.id, first, after, status)
 
 
 async def resolve_account(info: Info, pk: int) -> BillingAccount | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import strawberry
 from starlette.requests import Request
@@ -23,6 +23,12 @@ from resolvers.services import Services
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+# What a plain (sync) resolver returns: the value its parent already holds, or else an
+# awaitable that graphql-core awaits. Such a field gives its GraphQL type explicitly
+# (`strawberry.field(graphql_type=...)`); it costs no coroutine when the value is there.
+MaybeAwaitable: TypeAlias = T | Awaitable[T]
 
 
 def by_key_loader(model: type[M], key: str = "id") -> DataLoader[Any, M | None]:
@@ -35,12 +41,13 @@ def by_key_loader(model: type[M], key: str = "id") -> DataLoader[Any, M | None]:
 
 
 def many_by_key_loader(
-    model: type[M], key: str, order_by: Sequence[str] = ("id",)
+    model: type[M], key: str, order_by: Sequence[str] = ("id",), related: Sequence[str] = ()
 ) -> DataLoader[Any, list[M]]:
-    """`<Things>By<Key>Loader`: the rows for each key, one query per batch."""
+    """`<Things>By<Key>Loader`: the rows for each key (with `related` rows joined), one query
+    per batch."""
 
     async def load(keys: Sequence[Any]) -> list[list[M]]:
-        return await batches.row_groups_by_key(model, key, keys, order_by)
+        return await batches.row_groups_by_key(model, key, keys, order_by, related)
 
     return DataLoader(load_fn=load)
 
@@ -61,10 +68,15 @@ class Loaders:
         return loader.load(pk)
 
     def load_many(
-        self, model: type[M], key: str, value: Any, order_by: Sequence[str] = ("id",)
+        self,
+        model: type[M],
+        key: str,
+        value: Any,
+        order_by: Sequence[str] = ("id",),
+        related: Sequence[str] = (),
     ) -> Awaitable[list[M]]:
-        name = f"{model.__name__}sBy{key}Loader:{','.join(order_by)}"
-        return self.get(name, lambda: many_by_key_loader(model, key, order_by)).load(value)
+        name = f"{model.__name__}sBy{key}Loader:{','.join(order_by)}:{','.join(related)}"
+        return self.get(name, lambda: many_by_key_loader(model, key, order_by, related)).load(value)
 
 
 @dataclass

@@ -17,13 +17,13 @@ from resolvers import invoices, payments
 from resolvers.errors import DomainError
 from resolvers.tax import format_rate_percent
 from schema.accounts import TaxTreatment
-from schema.context import Info
+from schema.context import Info, MaybeAwaitable
 from schema.errors import UserError, payload
 from schema.money import Money
 from schema.nodes import register_account_node
 from schema.payments import Payment
 from schema.permissions import PortalUser
-from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of
+from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of, selected
 from schema.subscriptions import ProductSubscription
 
 InvoiceStatus = strawberry.enum(InvoiceStatusModel, name="InvoiceStatus")
@@ -60,6 +60,9 @@ class Invoice(Node):
     tax_note: str | None = strawberry.field(description="e.g. the reverse charge note")
     total: Money
     amount_due: Money
+    # read with the page when the query asks for them (`invoices_of`), else loaded per field
+    _lines: strawberry.Private[list[InvoiceLine] | None] = None
+    _subscriptions: strawberry.Private[dict[int, ProductSubscription] | None] = None
 
     @classmethod
     def from_model(cls, row: InvoiceModel) -> Invoice:
@@ -81,8 +84,13 @@ class Invoice(Node):
             amount_due=Money.of(invoices.amount_due(row), currency),
         )
 
-    @strawberry.field
-    async def lines(self, info: Info) -> list[InvoiceLine]:
+    @strawberry.field(graphql_type=list[InvoiceLine])
+    def lines(self, info: Info) -> MaybeAwaitable[list[InvoiceLine]]:
+        if self._lines is not None:  # read with the page (`invoices_of`): no await per invoice
+            return self._lines
+        return self._load_lines(info)
+
+    async def _load_lines(self, info: Info) -> list[InvoiceLine]:
         rows = await info.context.loaders.load_many(
             LineModel, "invoice_id", self._model.id, order_by=("position", "id")
         )
@@ -97,10 +105,17 @@ class Invoice(Node):
     def pdf_url(self) -> str:
         return f"{get_settings().public_url.rstrip('/')}/invoices/{self.id}.pdf"
 
-    @strawberry.field
-    async def subscription(self, info: Info) -> ProductSubscription | None:
+    @strawberry.field(graphql_type=ProductSubscription | None)
+    def subscription(self, info: Info) -> MaybeAwaitable[ProductSubscription | None]:
         pk = self._model.subscription_id  # type: ignore[attr-defined]
-        row = await info.context.loaders.load_model(SubscriptionModel, pk) if pk else None
+        if pk is None:
+            return None
+        if self._subscriptions is not None and pk in self._subscriptions:
+            return self._subscriptions[pk]
+        return self._load_subscription(info, pk)
+
+    async def _load_subscription(self, info: Info, pk: int) -> ProductSubscription | None:
+        row = await info.context.loaders.load_model(SubscriptionModel, pk)
         return ProductSubscription.from_model(row) if row else None
 
 
@@ -118,17 +133,58 @@ class InvoiceConnection:
 
 
 async def invoices_of(
-    account_id: int, first: int | None, after: str | None, status: InvoiceStatusModel | None
+    info: Info,
+    account_id: int,
+    first: int | None,
+    after: str | None,
+    status: InvoiceStatusModel | None,
 ) -> InvoiceConnection:
-    """Newest first, `first` at a time after a signed cursor (R-BILL-1)."""
+    """Newest first, `first` at a time after a signed cursor (R-BILL-1). The lines and the
+    subscriptions of the page are read here, one statement each, when the query asks for them."""
     page, total = await invoices.invoice_page(account_id, page_size(first), after_id(after), status)
+    nodes = [Invoice.from_model(row) for row in page.items]
+    wanted = selected(info, "edges", "node")
+    if "lines" in wanted:
+        await _with_lines(nodes)
+    if "subscription" in wanted:
+        await _with_subscriptions(info, account_id, nodes)
     found, page_info = edges(
-        page.items,
+        nodes,
         page.has_next_page,
-        lambda cursor, row: InvoiceEdge(cursor=cursor, node=Invoice.from_model(row)),
-        lambda row: row.id,
+        lambda cursor, node: InvoiceEdge(cursor=cursor, node=node),
+        lambda node: node._model.id,
     )
     return InvoiceConnection(edges=found, page_info=page_info, total_count=total)
+
+
+async def _with_lines(page: list[Invoice]) -> None:
+    """The lines of every invoice of the page, as plain values (no model instances)."""
+    by_id = {i._model.id: i for i in page}
+    for invoice in page:
+        invoice._lines = []
+    for invoice_id, description, quantity, unit_price, amount in await invoices.line_values(
+        list(by_id)
+    ):
+        invoice = by_id[invoice_id]
+        currency = invoice._model.currency
+        lines = invoice._lines
+        assert lines is not None
+        lines.append(
+            InvoiceLine(
+                description=description,
+                quantity=quantity,
+                unit_price=Money.of(unit_price, currency),
+                amount=Money.of(amount, currency),
+            )
+        )
+
+
+async def _with_subscriptions(info: Info, account_id: int, page: list[Invoice]) -> None:
+    """The account's subscriptions, read once per request (shared with `subscriptions`)."""
+    rows = await info.context.loaders.load_many(SubscriptionModel, "account_id", account_id)
+    found = {row.id: ProductSubscription.from_model(row) for row in rows}
+    for invoice in page:
+        invoice._subscriptions = found
 
 
 resolve_invoice = register_account_node("Invoice", InvoiceModel, Invoice.from_model)

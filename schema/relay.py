@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from core import ids
 from core.secrets import secret_key
@@ -81,3 +82,22 @@ def decode_cursor(cursor: str, *field: str) -> str:
     if sign(secret_key(), value) != signature:
         raise invalid("This cursor is not valid.", *(field or ("after",)))
     return value
+
+
+def selected(info: strawberry.Info, *path: str) -> set[str]:
+    """The names of the fields the query selects at `path` below the current field (through
+    fragments too): what a connection should read along with its page."""
+    level: list[Selection] = [c for f in _fields(info.selected_fields) for c in f.selections]
+    for name in path:
+        level = [
+            child for field in _fields(level) if field.name == name for child in field.selections
+        ]
+    return {field.name for field in _fields(level)}
+
+
+def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        elif isinstance(selection, FragmentSpread | InlineFragment):
+            yield from _fields(selection.selections)

@@ -3,17 +3,21 @@ grow with the number of invoices, lines, payments, cards or subscriptions shown.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
+from typing import Any
 
+from bench.dashboard_shape import DASHBOARD as SPA_DASHBOARD
+from bench.dashboard_shape import seed_account
 from core import clock
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.payments import Payment, PaymentMethod, PaymentStatus
+from models.users import User
 from tests.billing_support import gid, make_subscription
-from tests.conftest import Result, Viewer, gql, make_account, owner_of
+from tests.conftest import Result, Viewer, gql, make_account, owner_of, sign_in
 
 DASHBOARD = """
 query($a: ID!, $first: Int!) {
@@ -38,27 +42,58 @@ query($a: ID!, $first: Int!) {
 }"""
 
 
-class _Counter(logging.Handler):
+class _Counter:
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
+        self.statements: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+_EXECUTE = ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
+
+
+def _clients() -> list[type[Any]]:
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+    from tortoise.backends.asyncpg.client import TransactionWrapper as PgTransaction
+    from tortoise.backends.sqlite.client import SqliteClient
+    from tortoise.backends.sqlite.client import SqliteTransactionWrapper as SqliteTransaction
+
+    return [AsyncpgDBClient, PgTransaction, SqliteClient, SqliteTransaction]
 
 
 @contextmanager
 def counting_statements() -> Iterator[_Counter]:
-    """Counts what Tortoise sends to the database (it logs every statement at DEBUG)."""
-    logger = logging.getLogger("tortoise.db_client")
-    counter, level = _Counter(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
+    """Counts the SQL statements sent through Tortoise's clients (SQLite or PostgreSQL, pooled
+    or in a transaction), by wrapping their execute methods; nested calls count once."""
+    counter = _Counter()
+    inside: ContextVar[bool] = ContextVar("counting", default=False)
+    originals: list[tuple[type[Any], str, Any]] = []
+
+    def wrap(method: Any) -> Any:
+        async def counted(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+            if inside.get():
+                return await method(self, query, *args, **kwargs)
+            counter.statements.append(query)
+            token = inside.set(True)
+            try:
+                return await method(self, query, *args, **kwargs)
+            finally:
+                inside.reset(token)
+
+        return counted
+
+    for cls in _clients():
+        for name in _EXECUTE:
+            if name in vars(cls):
+                originals.append((cls, name, vars(cls)[name]))
+                setattr(cls, name, wrap(vars(cls)[name]))
     try:
         yield counter
     finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
+        for cls, name, original in reversed(originals):
+            setattr(cls, name, original)
 
 
 async def seed_invoices(account: BillingAccount, count: int, subscription_id: int) -> None:
@@ -142,3 +177,26 @@ async def test_dashboard_statement_count_does_not_grow_with_invoices(db: None) -
     assert edges[0]["node"]["payments"][0]["paymentMethod"]["last4"] == "4242"
     assert hundred_count == one_count
     assert hundred_count < 25
+
+
+async def test_issue_11_dashboard_statements_do_not_grow_with_first(db: None) -> None:
+    """The SPA dashboard of issue 11 (3 managers, both contacts, 2 cards, 3 subscriptions,
+    50 invoices of 3 lines): `first: 1` and `first: 50` run the same few statements."""
+    account_id, owner_id = await seed_account(0)
+    await seed_account(1)  # a neighbour whose rows must not show
+    viewer = await sign_in(await User.get(id=owner_id))
+    variables = {"a": gid("BillingAccount", account_id)}
+
+    with counting_statements() as one:
+        small = await gql(SPA_DASHBOARD, {**variables, "first": 1}, as_=viewer)
+    with counting_statements() as fifty:
+        full = await gql(SPA_DASHBOARD, {**variables, "first": 50}, as_=viewer)
+
+    invoices = full["billingAccount"]["invoices"]
+    assert len(small["billingAccount"]["invoices"]["edges"]) == 1
+    assert invoices["totalCount"] == 50 and len(invoices["edges"]) == 50
+    assert all(len(e["node"]["lines"]) == 3 for e in invoices["edges"])
+    assert len(full["billingAccount"]["managers"]) == 3
+    assert full["billingAccount"]["billingContact"]["contact"]["firstName"] == "Bill"
+    assert fifty.count == one.count, fifty.statements
+    assert fifty.count <= 9, "\n".join(s[:150] for s in fifty.statements)

@@ -1,0 +1,1 @@
+"""Benchmarks (issue 11); run each as `python bench/<name>.py`."""
