@@ -56,6 +56,11 @@ class Notification(Node):
         """What the event was about, while the viewer may still see its account (R-MGR-2)."""
         return await viewer_sees_account(info, self._item.account_id)
 
+    def shared_key(self) -> NotificationItem:
+        """Every stream of this notification renders a selection of it alike (one user's
+        sessions): `schema.execution` executes it once per event."""
+        return self._item
+
     @strawberry.field
     async def billing_account(self, info: Info) -> BillingAccount | None:
         if not await self._visible(info):

@@ -3,11 +3,7 @@ grow with the number of invoices, lines, payments, cards or subscriptions shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import timedelta
-from typing import Any
 
 from bench.dashboard_shape import DASHBOARD as SPA_DASHBOARD
 from bench.dashboard_shape import seed_account
@@ -18,6 +14,7 @@ from models.payments import Payment, PaymentMethod, PaymentStatus
 from models.users import User
 from tests.billing_support import gid, make_subscription
 from tests.conftest import Result, Viewer, gql, make_account, owner_of, sign_in
+from tests.statements import counting_statements
 
 DASHBOARD = """
 query($a: ID!, $first: Int!) {
@@ -40,60 +37,6 @@ query($a: ID!, $first: Int!) {
     }
   }
 }"""
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-_EXECUTE = ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
-
-
-def _clients() -> list[type[Any]]:
-    from tortoise.backends.asyncpg.client import AsyncpgDBClient
-    from tortoise.backends.asyncpg.client import TransactionWrapper as PgTransaction
-    from tortoise.backends.sqlite.client import SqliteClient
-    from tortoise.backends.sqlite.client import SqliteTransactionWrapper as SqliteTransaction
-
-    return [AsyncpgDBClient, PgTransaction, SqliteClient, SqliteTransaction]
-
-
-@contextmanager
-def counting_statements() -> Iterator[_Counter]:
-    """Counts the SQL statements sent through Tortoise's clients (SQLite or PostgreSQL, pooled
-    or in a transaction), by wrapping their execute methods; nested calls count once."""
-    counter = _Counter()
-    inside: ContextVar[bool] = ContextVar("counting", default=False)
-    originals: list[tuple[type[Any], str, Any]] = []
-
-    def wrap(method: Any) -> Any:
-        async def counted(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
-            if inside.get():
-                return await method(self, query, *args, **kwargs)
-            counter.statements.append(query)
-            token = inside.set(True)
-            try:
-                return await method(self, query, *args, **kwargs)
-            finally:
-                inside.reset(token)
-
-        return counted
-
-    for cls in _clients():
-        for name in _EXECUTE:
-            if name in vars(cls):
-                originals.append((cls, name, vars(cls)[name]))
-                setattr(cls, name, wrap(vars(cls)[name]))
-    try:
-        yield counter
-    finally:
-        for cls, name, original in reversed(originals):
-            setattr(cls, name, original)
 
 
 async def seed_invoices(account: BillingAccount, count: int, subscription_id: int) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import time
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -18,7 +20,10 @@ from documents.invoice_pdf import (
     printable,
     render_invoice_pdf,
 )
+from resolvers.invoices import invoice_pdf
 from resolvers.tax import REVERSE_CHARGE_NOTE_EU
+from tests.billing_support import make_invoice
+from tests.conftest import make_account
 
 SELLER = Seller(
     name="GitLab B.V.",
@@ -243,3 +248,30 @@ def test_a_wrapped_attn_line_is_not_justified() -> None:
     assert content is not None
     assert re.findall(rb"\[[^\]]*\] ?TJ", content.get_data()) == []
     assert "Attn: Maximiliane Alexandra von" in pdf_text(replace(OPEN_INVOICE, buyer=buyer))
+
+
+async def test_r_bill_2_rendering_a_pdf_leaves_the_event_loop_free(db: None) -> None:
+    """Rendering takes a noticeable share of a second of CPU; meanwhile the process's event loop
+    keeps serving others (a 5 ms ticker is never held up for half the render time)."""
+    account = await make_account()
+    invoice = await make_invoice(account)
+    gaps: list[float] = []
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0.02)
+    started = time.perf_counter()
+    pdf = await invoice_pdf(invoice)
+    took = time.perf_counter() - started
+    await asyncio.sleep(0.02)  # the ticker records the gap it was held up for, if it was
+    ticker.cancel()
+    assert pdf.startswith(b"%PDF")
+    assert took > 0.05, "too fast to tell"
+    assert max(gaps) < took / 2, (max(gaps), took)

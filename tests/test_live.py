@@ -26,6 +26,7 @@ from resolvers.auth import authenticate
 from schema import schema
 from schema.context import Context
 from tests.conftest import Viewer, fake_request, gql, make_account, make_user, owner_of, sign_in
+from tests.statements import counting_statements
 
 STREAM = """
 subscription Stream($account: ID, $after: ID) {
@@ -317,3 +318,23 @@ def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> No
         assert messages.decode(text) is messages.decode(text)
     assert messages.decode('{"t": "n"}') is None
     assert messages.decode("not json") is None
+
+
+async def test_r_not_3_one_event_is_executed_once_for_every_stream_of_its_notification(
+    hub: Hub,
+) -> None:
+    """Given two sessions of one user streaming the same selection, when an event arrives, then
+    both get it, and its selection (which reads the billing account) ran once, not per socket."""
+    account = await make_account()
+    owner = await owner_of(account)
+    first = await open_stream(hub, owner)
+    second = await open_stream(hub, await sign_in(owner.user))
+    with counting_statements() as counter:
+        await happen(account, "Shared")
+        got = [await first.next(), await second.next()]
+    assert [g["title"] for g in got] == ["Shared", "Shared"]
+    assert got[0]["billingAccount"] == got[1]["billingAccount"] is not None
+    reads = [s for s in counter.statements if s.startswith("SELECT") and '"billing_accounts"' in s]
+    assert len(reads) == 1, reads
+    await first.close()
+    await second.close()

@@ -1,0 +1,90 @@
+"""Subscription events executed once per event and shape, not once per socket (R-NOT-3).
+
+One live event reaches every open stream of a process. When several streams get the same
+payload (the same notification: one user's sessions) and run the same document with the same
+variables, the selection is executed once and the result reused for TTL seconds (the fan-out
+of one event; a later replay of the same notification runs again). A payload opts in by
+offering `shared_key()`; a result with errors is never reused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any, Protocol, runtime_checkable
+
+from graphql import ExecutionResult, OperationType
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+CACHE_SIZE = 256
+TTL = 2.0
+
+
+@runtime_checkable
+class SharedPayload(Protocol):
+    def shared_key(self) -> Hashable:
+        """Equal for payloads that any selection renders identically."""
+        ...
+
+
+_Entry = tuple[float, "asyncio.Future[ExecutionResult] | ExecutionResult"]
+_results: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+
+class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        key = self._shared_key()
+        if key is None:
+            return super().execute_operation(serially)
+        entry = _results.get(key)
+        if entry is not None and entry[0] > asyncio.get_running_loop().time():
+            found = entry[1]
+            return found if isinstance(found, ExecutionResult) else _wait(found)
+        result = super().execute_operation(serially)
+        if isinstance(result, ExecutionResult):
+            _remember(key, result)
+            return result
+        return self._compute(key, result)
+
+    async def _compute(self, key: Hashable, pending: Any) -> ExecutionResult:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[ExecutionResult] = loop.create_future()
+        _results[key] = (loop.time() + TTL, future)
+        try:
+            result: ExecutionResult = await pending
+        except BaseException as error:
+            _results.pop(key, None)
+            future.set_exception(error)
+            future.exception()  # retrieved: later waiters re-raise it
+            raise
+        _remember(key, result)
+        future.set_result(result)
+        return result
+
+    def _shared_key(self) -> Hashable | None:
+        if self.operation.operation is not OperationType.SUBSCRIPTION:
+            return None
+        payload = self.root_value
+        if not isinstance(payload, SharedPayload) or self.operation.loc is None:
+            return None
+        coerced = getattr(self.variable_values, "coerced", self.variable_values)
+        variables = json.dumps(coerced, sort_keys=True, default=str)
+        document = self.operation.loc.source.body
+        loop = id(asyncio.get_running_loop())
+        return (loop, payload.shared_key(), document, self.operation.loc.start, variables)
+
+
+async def _wait(future: asyncio.Future[ExecutionResult]) -> ExecutionResult:
+    return await asyncio.shield(future)
+
+
+def _remember(key: Hashable, result: ExecutionResult) -> None:
+    if result.errors:
+        _results.pop(key, None)
+        return
+    _results[key] = (asyncio.get_running_loop().time() + TTL, result)
+    _results.move_to_end(key)
+    while len(_results) > CACHE_SIZE:
+        _results.popitem(last=False)
