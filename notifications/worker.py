@@ -3,8 +3,12 @@
 Claiming is a compare-and-set on `claimed_until`, so several workers (threads, processes or
 hosts) never send one row at the same time. On PostgreSQL the candidates are read with
 `FOR UPDATE SKIP LOCKED`, so workers do not even wait for each other.
-A message is marked sent right after the server accepts it. The only window for a duplicate is
-a crash between the two, and then the resend keeps its Message-ID so mail clients can fold it.
+A message is marked sent right after the server accepts it: accepted messages are marked in
+groups (one UPDATE for all that were accepted while the previous UPDATE ran), so the window
+for a duplicate is a crash between the server's acceptance and that UPDATE; the resend keeps
+its Message-ID so mail clients can fold it. Claims take a whole batch in one UPDATE, and the
+next batch is claimed while the last emails of the previous one are in flight, so up to
+`concurrency` emails are always in flight while any are due.
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ import asyncio
 import logging
 import random
 import signal
-from datetime import timedelta
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
 
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -66,18 +74,40 @@ class OutboxWorker:
                 .select_for_update(skip_locked=True)
                 .using_db(conn)
             )
-            claimed = []
             lease = now + LEASE
-            for row in [*candidates, *expired]:
-                taken = await (
-                    OutboxEmail.filter(id=row.id, claimed_until=row.claimed_until)
-                    .using_db(conn)
-                    .update(claimed_until=lease)
-                )
-                if taken:
-                    row.claimed_until = lease
-                    claimed.append(row)
+            claimed = [
+                *await self._take(conn, candidates, lease, claimed_until__isnull=True),
+                *await self._take(conn, expired, lease, claimed_until__lt=now),
+            ]
             return claimed
+
+    async def _take(
+        self, conn: Any, rows: list[OutboxEmail], lease: datetime, **unclaimed: Any
+    ) -> list[OutboxEmail]:
+        """Compare-and-set the lease of `rows`, all in one UPDATE; the rows it took.
+
+        On PostgreSQL the rows are locked (FOR UPDATE) so the UPDATE takes them all; without
+        row locks, a row another worker took meanwhile no longer matches `unclaimed`, and
+        the rows that now carry this claim's lease are read back.
+        """
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        taken = await (
+            OutboxEmail.filter(id__in=ids, status=OutboxStatus.PENDING, **unclaimed)
+            .using_db(conn)
+            .update(claimed_until=lease)
+        )
+        if taken != len(rows):
+            mine = set(
+                await OutboxEmail.filter(id__in=ids, claimed_until=lease)
+                .using_db(conn)
+                .values_list("id", flat=True)
+            )
+            rows = [row for row in rows if row.id in mine]
+        for row in rows:
+            row.claimed_until = lease
+        return rows
 
     def _ours(self, row: OutboxEmail) -> QuerySet[OutboxEmail]:
         """The row while this worker still holds its lease (no other worker took it over)."""
@@ -86,21 +116,37 @@ class OutboxWorker:
         )
 
     async def deliver(self, row: OutboxEmail) -> None:
+        """Send one claimed row and mark it."""
+        if await self._send(row):
+            await self._mark_sent([row])
+
+    async def _send(self, row: OutboxEmail) -> bool:
+        """Send one claimed row; True if the server accepted it (not marked yet)."""
         if row.claimed_until is None or row.claimed_until <= clock.now():
-            return  # the lease ran out while waiting: another worker may have it now
+            return False  # the lease ran out while waiting: another worker may have it now
         try:
             await self.transport.send(build_message(row, self.sender))
         except DeliveryError as exc:
             await self._failed(row, exc)
-            return
+            return False
         metrics.EMAILS_SENT.inc()
-        await self._ours(row).update(
-            status=OutboxStatus.SENT,
-            sent_at=clock.now(),
-            claimed_until=None,
-            attempts=row.attempts + 1,
-            last_error=None,
-        )
+        return True
+
+    async def _mark_sent(self, rows: list[OutboxEmail]) -> None:
+        """Mark accepted rows sent, one UPDATE per lease, only while still ours."""
+        by_lease: dict[datetime | None, list[int]] = defaultdict(list)
+        for row in rows:
+            by_lease[row.claimed_until].append(row.id)
+        for lease, ids in by_lease.items():
+            await OutboxEmail.filter(
+                id__in=ids, status=OutboxStatus.PENDING, claimed_until=lease
+            ).update(
+                status=OutboxStatus.SENT,
+                sent_at=clock.now(),
+                claimed_until=None,
+                attempts=F("attempts") + 1,
+                last_error=None,
+            )
 
     async def _failed(self, row: OutboxEmail, exc: DeliveryError) -> None:
         attempts = row.attempts + 1
@@ -126,28 +172,72 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many rows were attempted."""
-        rows = await self.claim()
         slots = asyncio.Semaphore(self.concurrency)
+        marks = _GroupMarker(self._mark_sent)
+        sending: list[asyncio.Task[None]] = []
 
         async def deliver(row: OutboxEmail) -> None:
-            async with slots:
-                await self.deliver(row)
+            try:
+                if await self._send(row):
+                    await marks.add(row)
+            finally:
+                slots.release()
 
-        await asyncio.gather(*(deliver(row) for row in rows))
-        return len(rows)
+        attempted = 0
+        try:
+            while True:
+                rows = await self.claim()
+                attempted += len(rows)
+                for row in rows:
+                    await slots.acquire()  # the window: at most `concurrency` in flight
+                    sending.append(asyncio.create_task(deliver(row)))
+                if len(rows) < self.batch_size:
+                    break
+        finally:
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
+            await marks.flush()
+        for task in sending:
+            task.result()  # a crash while sending surfaces here
+        return attempted
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("Outbox worker pass failed; retrying")
-                busy = 0
-            if not busy:
+        try:
+            while not stop.is_set():
                 try:
-                    await asyncio.wait_for(stop.wait(), idle)
-                except TimeoutError:
-                    pass
+                    busy = await self.run_once()
+                except Exception:
+                    log.exception("Outbox worker pass failed; retrying")
+                    busy = 0
+                if not busy:
+                    try:
+                        await asyncio.wait_for(stop.wait(), idle)
+                    except TimeoutError:
+                        pass
+        finally:
+            close = getattr(self.transport, "close", None)  # pooled SMTP connections
+            if close is not None:
+                await close()
+
+
+class _GroupMarker:
+    """Marks accepted rows sent in groups: rows accepted while an UPDATE runs go in the next
+    one (group commit), so marking costs one statement per group, not per email."""
+
+    def __init__(self, mark: Callable[[list[OutboxEmail]], Awaitable[None]]) -> None:
+        self.mark = mark
+        self.waiting: list[OutboxEmail] = []
+        self.lock = asyncio.Lock()
+
+    async def add(self, row: OutboxEmail) -> None:
+        self.waiting.append(row)
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self.lock:  # the rows that arrived meanwhile are marked together
+            rows, self.waiting = self.waiting, []
+            if rows:
+                await self.mark(rows)
 
 
 def worker_for(settings: Settings) -> OutboxWorker:

@@ -19,6 +19,7 @@ from core import clock
 from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from models.users import User
+from notifications.outbox import enqueue_email
 from notifications.worker import worker_for
 from resolvers.auth import request_sign_in_link
 from tests.conftest import free_port, link_token, make_user
@@ -34,6 +35,7 @@ class Collector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[Any] = []  # the client connection each message came over
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -49,6 +51,7 @@ class Collector:
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
+        self.peers.append(session.peer)
         return "250 Message accepted"
 
 
@@ -177,3 +180,34 @@ async def test_r_not_4_mailbox_writes_eml_and_logs_link(
     assert f"/sign-in?token={token}\n".encode() in path.read_bytes().replace(b"\r\n", b"\n")
     assert b"=3D" not in path.read_bytes()
     assert (await OutboxEmail.get(id=row.id)).status is OutboxStatus.SENT
+
+
+async def test_r_not_4_one_smtp_connection_carries_many_emails_and_each_is_sent_once(
+    smtp_server: Collector,
+) -> None:
+    """Given 30 queued emails, one of them refused (550), the worker delivers the others over a
+    few reused SMTP connections (not one each), marks each sent exactly once, and the refused
+    one failed; a second pass sends nothing."""
+    addresses = [f"user{n}@example.com" for n in range(30)]
+    addresses[7] = REJECTED
+    for address in addresses:
+        await enqueue_email(
+            address,
+            "event",
+            name="Ada",
+            title="T",
+            message="M",
+            company="Acme",
+            link="http://app.test/billing",
+        )
+    worker = worker_for(get_settings())
+
+    assert await worker.run_once() == 30
+
+    received = sorted(str(m["To"]) for m in smtp_server.messages)
+    assert received == sorted(a for a in addresses if a != REJECTED)
+    assert len(set(smtp_server.peers)) <= worker.concurrency < len(received)
+    sent = await OutboxEmail.filter(status=OutboxStatus.SENT)
+    assert [row.attempts for row in sent] == [1] * 29
+    assert (await OutboxEmail.get(to=REJECTED)).status is OutboxStatus.FAILED
+    assert await worker.run_once() == 0
