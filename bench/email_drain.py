@@ -1,13 +1,18 @@
-"""Email drain benchmark (R-NOT-4): queued outbox emails delivered into a local aiosmtpd server
-by the outbox worker (claim, send, mark per email), beside a plain aiosmtplib loop sending the
-same messages, in the same run.
+"""Email drain benchmark (R-NOT-4): queued outbox emails delivered by the outbox worker into an
+SMTP server running in its own process, beside plain aiosmtplib loops sending the same
+messages with the same number in flight, in the same run.
 
-    python bench/email_drain.py --emails 10000 --workers 1,4
+    python bench/email_drain.py --emails 2000 --concurrency 8
 
-Loopback only: an aiosmtpd server on a free port in this process (its own thread), and a fresh
-PostgreSQL database (PORTAL_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/
-postgres, dropped after) or, with --sqlite, a temporary SQLite file. Both sides open one SMTP
-connection per message, as `aiosmtplib.send` does; the difference is the outbox bookkeeping.
+Loopback only: an aiosmtpd server (a separate process: `bench/email_drain.py --serve PORT`,
+counting what it accepts) and a fresh PostgreSQL database (PORTAL_BENCH_POSTGRES_URL, default
+postgres://postgres@127.0.0.1:5432/postgres, dropped after) or, with --sqlite, a temporary
+SQLite file. Compared, each draining all emails:
+
+- the outbox worker (claims, sends over reused SMTP connections, marks sent: the bookkeeping
+  that makes delivery survive restarts), `--concurrency` emails in flight;
+- a plain loop of `aiosmtplib.send` (one connection per message), the same number in flight;
+- a plain loop over `--concurrency` reused SMTP connections (the like-for-like transport).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import argparse
 import asyncio
 import os
 import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,39 @@ class Counting:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.count += 1
         return "250 OK"
+
+
+def serve(port: int) -> None:
+    """The SMTP server process: accepts everything, prints its count when terminated."""
+    import signal
+    import threading
+
+    handler = Counting()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    print("ready", flush=True)
+    done.wait()
+    controller.stop()
+    print(handler.count, flush=True)
+
+
+@contextmanager
+def smtp_process(port: int) -> Iterator[list[int]]:
+    """Runs `serve` in its own process; the list gets the server's count after it stops."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    counted: list[int] = []
+    try:
+        yield counted
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=30)
+        counted.append(int(out.strip().splitlines()[-1]))
 
 
 def free_port() -> int:
@@ -111,9 +151,12 @@ async def queue(n: int) -> None:
     await OutboxEmail.bulk_create(rows, batch_size=1000)
 
 
-async def drain_with_workers(url: str, workers: int) -> float:
-    transport = SmtpTransport(url)
-    pool = [OutboxWorker(transport, SENDER, batch_size=50) for _ in range(workers)]
+async def drain_with_workers(url: str, workers: int, concurrency: int) -> float:
+    transport = SmtpTransport(url, pool_size=concurrency * workers)
+    pool = [
+        OutboxWorker(transport, SENDER, batch_size=50, concurrency=concurrency)
+        for _ in range(workers)
+    ]
 
     async def drain(worker: OutboxWorker) -> None:
         while await worker.run_once():
@@ -121,21 +164,39 @@ async def drain_with_workers(url: str, workers: int) -> float:
 
     started = time.perf_counter()
     await asyncio.gather(*(drain(w) for w in pool))
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    await transport.close()
+    return seconds
 
 
-async def plain_loop(port: int) -> tuple[float, int]:
-    messages = [build_message(row, SENDER) for row in await OutboxEmail.all().order_by("id")]
-    started = time.perf_counter()
-    for message in messages:
-        await aiosmtplib.send(message, hostname="127.0.0.1", port=port)
-    return time.perf_counter() - started, len(messages)
+async def plain_loop(port: int, concurrency: int, reuse: bool) -> tuple[float, int]:
+    started = (
+        time.perf_counter()
+    )  # building the messages is part of the work, as it is for the worker
+    rows = await OutboxEmail.all().order_by("id")
+    todo = (build_message(row, SENDER) for row in rows)
+
+    async def one_per_message() -> None:
+        for message in todo:
+            await aiosmtplib.send(message, hostname="127.0.0.1", port=port, start_tls=False)
+
+    async def reused() -> None:
+        smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await smtp.connect()
+        for message in todo:
+            await smtp.send_message(message)
+        await smtp.quit()
+
+    await asyncio.gather(*((reused if reuse else one_per_message)() for _ in range(concurrency)))
+    return time.perf_counter() - started, len(rows)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--emails", type=int, default=10_000)
-    parser.add_argument("--workers", default="1,4", help="comma-separated worker counts")
+    parser.add_argument("--emails", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8, help="emails in flight")
+    parser.add_argument("--workers", default="1", help="comma-separated worker counts")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
     parser.add_argument(
         "--postgres-url",
@@ -144,41 +205,50 @@ async def main() -> None:
         ),
     )
     args = parser.parse_args()
-    handler = Counting()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
     url = f"smtp://127.0.0.1:{port}"
-    results: list[tuple[str, float, int]] = []
-    try:
+    results: dict[str, list[float]] = {}
+    expected = 0
+    with smtp_process(port) as counted:
         async with database(args):
             await queue(args.emails)
-            for workers in (int(w) for w in args.workers.split(",")):
-                await OutboxEmail.all().update(
-                    status=OutboxStatus.PENDING, sent_at=None, attempts=0, claimed_until=None
-                )
-                before = handler.count
-                seconds = await drain_with_workers(url, workers)
-                sent = await OutboxEmail.filter(status=OutboxStatus.SENT).count()
-                assert sent == args.emails, (sent, args.emails)
-                assert handler.count - before == args.emails, handler.count - before
-                results.append((f"outbox worker x{workers}", seconds, args.emails))
-            before = handler.count
-            seconds, n = await plain_loop(port)
-            assert handler.count - before == n
-            results.append(("plain aiosmtplib loop", seconds, n))
-    finally:
-        controller.stop()
+            for _ in range(args.rounds):
+                for workers in (int(w) for w in args.workers.split(",")):
+                    await OutboxEmail.all().update(
+                        status=OutboxStatus.PENDING, sent_at=None, attempts=0, claimed_until=None
+                    )
+                    seconds = await drain_with_workers(url, workers, args.concurrency)
+                    sent = await OutboxEmail.filter(status=OutboxStatus.SENT).count()
+                    assert sent == args.emails, (sent, args.emails)
+                    expected += args.emails
+                    results.setdefault(f"outbox worker x{workers}", []).append(
+                        args.emails / seconds
+                    )
+                for reuse in (False, True):
+                    seconds, n = await plain_loop(port, args.concurrency, reuse)
+                    expected += n
+                    name = "plain loop, reused connections" if reuse else "plain aiosmtplib.send"
+                    results.setdefault(name, []).append(n / seconds)
+    assert counted == [expected], (counted, expected)
     database_name = "SQLite" if args.sqlite else "PostgreSQL"
-    print(f"{args.emails} emails, {database_name}, aiosmtpd on loopback")
-    plain_rate = results[-1][2] / results[-1][1]
-    for name, seconds, n in results:
-        rate = n / seconds
+    print(
+        f"{args.emails} emails, {database_name}, aiosmtpd in its own process, "
+        f"{args.concurrency} in flight, {args.rounds} rounds (server counted {counted[0]})"
+    )
+    plain = statistics.median(results["plain aiosmtplib.send"])
+    reused = statistics.median(results["plain loop, reused connections"])
+    print("| sender | emails/s (median; per round) | vs aiosmtplib.send | vs reused loop |")
+    print("| --- | --- | --- | --- |")
+    for name, rates in results.items():
+        median = statistics.median(rates)
+        each = ", ".join(f"{r:.0f}" for r in rates)
         print(
-            f"{name:24} {seconds:7.1f} s  {rate:7.0f} emails/s"
-            f"  ({rate / plain_rate:.2f}x the plain loop)"
+            f"| {name} | {median:.0f} ({each}) | {median / plain:.2f}x | {median / reused:.2f}x |"
         )
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]))
+    else:
+        asyncio.run(main())

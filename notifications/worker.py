@@ -196,7 +196,7 @@ class OutboxWorker:
         finally:
             if sending:
                 await asyncio.gather(*sending, return_exceptions=True)
-            await marks.flush()
+            await marks.close()
         for task in sending:
             task.result()  # a crash while sending surfaces here
         return attempted
@@ -221,23 +221,46 @@ class OutboxWorker:
 
 
 class _GroupMarker:
-    """Marks accepted rows sent in groups: rows accepted while an UPDATE runs go in the next
-    one (group commit), so marking costs one statement per group, not per email."""
+    """Marks accepted rows sent in groups: one UPDATE for the rows accepted within `delay`
+    (or `size` of them), not one per email. A crash loses at most one group's marks; those
+    emails are sent again, with their Message-ID, after their lease."""
 
-    def __init__(self, mark: Callable[[list[OutboxEmail]], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        mark: Callable[[list[OutboxEmail]], Awaitable[None]],
+        delay: float = 0.02,
+        size: int = 50,
+    ) -> None:
         self.mark = mark
+        self.delay = delay
+        self.size = size
         self.waiting: list[OutboxEmail] = []
         self.lock = asyncio.Lock()
+        self.timer: asyncio.Task[None] | None = None
 
     async def add(self, row: OutboxEmail) -> None:
         self.waiting.append(row)
+        if len(self.waiting) >= self.size:
+            await self.flush()
+        elif self.timer is None:
+            self.timer = asyncio.create_task(self._later())
+
+    async def _later(self) -> None:
+        await asyncio.sleep(self.delay)
+        self.timer = None
         await self.flush()
 
     async def flush(self) -> None:
-        async with self.lock:  # the rows that arrived meanwhile are marked together
+        async with self.lock:  # the rows that arrive meanwhile go in the next group
             rows, self.waiting = self.waiting, []
             if rows:
                 await self.mark(rows)
+
+    async def close(self) -> None:
+        """Mark what is waiting (a timer is awaited, never cancelled mid-UPDATE)."""
+        if self.timer is not None:
+            await self.timer
+        await self.flush()
 
 
 def worker_for(settings: Settings) -> OutboxWorker:
