@@ -45,6 +45,8 @@ from starlette.routing import WebSocketRoute  # noqa: E402
 from starlette.websockets import WebSocket, WebSocketDisconnect  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
+from bench.profile_summary import recording  # noqa: E402
+
 OPERATOR_TOKEN = "bench-operator-token"
 STREAM = "subscription { notifications { id event } }"
 BASELINE_CHANNEL = "bench.plain"
@@ -331,6 +333,8 @@ async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dic
                 latencies: list[float] = []
                 after_response: list[float] = []
                 server_cpu = client_cpu = 0.0
+                spying = recording(pids[1], args.profile)  # the process that only fans out
+                spying.__enter__()
                 for n in range(args.events):
                     before = len(receiver.times)
                     server_before, client_before = cpu_seconds(pids), time.process_time()
@@ -361,6 +365,7 @@ async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dic
                     latencies += these
                     after_response += [at - committed for _, at in received]
                     await asyncio.sleep(0.5)
+                spying.__exit__(None, None, None)
                 delivered = len(receiver.times)
                 phase("portal events done")
                 await close_all(sockets, readers)
@@ -448,6 +453,9 @@ async def main() -> None:
     parser.add_argument("--events", type=int, default=5)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after subscribing")
     parser.add_argument("--timeout", type=float, default=15.0, help="per event")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy profile of the second portal server (raw format)"
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(

@@ -57,6 +57,12 @@ class Listener:
             yield event
         self._queue.put_nowait(None)  # a later iteration ends at once too
 
+    def wake(self, event: Message) -> None:
+        """Hand the reader `event` now, unless its queue is full (then it reads soon anyway)."""
+        if not self._ended:
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait(event)
+
     def _offer(self, event: Message) -> None:
         if self._ended:
             return

@@ -17,7 +17,6 @@ the announcement message (which ends them at once).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Collection
@@ -37,7 +36,6 @@ log = logging.getLogger("portal.live")
 
 CHECK_INTERVAL = 0.5  # the Watch re-reads sessions and memberships of all streams
 REPLAY_BATCH = 100
-QUEUE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +125,7 @@ class NotificationStream:
         self.last = 0  # the highest id sent (or the resume point)
         self.floor = 0  # nothing at or below this is sent
         self.sent: set[int] = set()
-        self.queue: asyncio.Queue[HubMessage | None] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.listening: HubListener | None = None  # the hub subscription it reads, if any
         self.end_reason: str | None = None
         self.registered_at = float("inf")  # when the Watch started covering this stream
 
@@ -158,8 +156,8 @@ class NotificationStream:
             raise Ended(self.end_reason)
 
     def wake(self) -> None:
-        with contextlib.suppress(asyncio.QueueFull):  # a full queue is read soon anyway
-            self.queue.put_nowait(_WAKE)
+        if self.listening is not None:
+            self.listening.wake(_WAKE)
 
     async def replay(self) -> AsyncIterator[NotificationItem]:
         while True:
@@ -284,14 +282,13 @@ async def stream(
 async def _forward(
     state: NotificationStream, subscription: HubListener
 ) -> AsyncIterator[NotificationItem]:
-    """Live messages until the subscription ends; replays after a resync."""
-    pump = asyncio.create_task(_pump(subscription, state.queue))
+    """Live messages until the subscription ends; replays after a resync. The stream reads
+    the hub's queue itself (no task in between); the Watch wakes it through that queue."""
+    state.listening = subscription
     try:
-        while True:
-            event = await state.queue.get()
+        state.ensure_open()  # woken before it listened here
+        async for event in subscription:
             state.ensure_open()
-            if event is None:
-                return
             if event is _WAKE:
                 continue
             if event.kind == "resync":
@@ -301,16 +298,9 @@ async def _forward(
             live_item = await state.handle(event.message)
             if live_item is not None:
                 yield live_item
+        state.ensure_open()
     finally:
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pump
-
-
-async def _pump(subscription: HubListener, queue: asyncio.Queue[HubMessage | None]) -> None:
-    async for event in subscription:
-        await queue.put(event)  # back pressure: the hub queue overflows, we resync
-    await queue.put(None)
+        state.listening = None
 
 
 async def _poll(state: NotificationStream) -> AsyncIterator[NotificationItem]:
