@@ -50,6 +50,7 @@ from starlette.routing import Route  # noqa: E402
 
 from bench.dashboard_shape import DASHBOARD, count_fields, seed_account  # noqa: E402
 from bench.fanout import free_port, fresh_database, phase, processes, wait_ready  # noqa: E402
+from bench.profile_summary import recording  # noqa: E402
 
 try:
     import orjson
@@ -504,6 +505,10 @@ async def main(args: argparse.Namespace) -> None:
                 warm = argparse.Namespace(**{**vars(args), "duration": 3})
                 for name in ports:
                     run_wrk(urls[name], script, warm)
+                if args.profile:
+                    with recording(pids["portal"], args.profile):
+                        run_wrk(urls["portal"], script, warm)
+                    phase(f"py-spy profile of the portal under load: {args.profile}")
                 rounds: list[tuple[Round, Round]] = []
                 for number in range(args.rounds):
                     order = ["portal", "plain"] if number % 2 == 0 else ["plain", "portal"]
@@ -570,6 +575,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds per system and round")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--first", type=int, default=20)
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy profile of the portal under 3 s of load (raw format)"
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
