@@ -26,6 +26,7 @@ from routes.caller import bearer, identify, is_operator
 from routes.limits import LimitedWebSocketAdapter, WireLimits
 from routes.web import graphiql_page
 from schema.context import Context
+from schema.execution import encode_message
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
@@ -75,6 +76,11 @@ class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
             await response(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        if isinstance(data, dict):
+            return encode_message(data)  # a live event's payload is encoded once per event
+        return super().encode_json(data)  # type: ignore[return-value]
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         caller = await identify(request) if isinstance(request, Request) else None

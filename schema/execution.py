@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from graphql import ExecutionResult, OperationType
@@ -20,6 +20,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 CACHE_SIZE = 256
 TTL = 2.0
+ENCODED_SIZE = 64
 
 
 @runtime_checkable
@@ -84,7 +85,35 @@ def _remember(key: Hashable, result: ExecutionResult) -> None:
     if result.errors:
         _results.pop(key, None)
         return
+    if result.data is not None:
+        _shared[id(result.data)] = (result.data, None)
+        while len(_shared) > ENCODED_SIZE:
+            _shared.popitem(last=False)
     _results[key] = (asyncio.get_running_loop().time() + TTL, result)
     _results.move_to_end(key)
     while len(_results) > CACHE_SIZE:
         _results.popitem(last=False)
+
+
+# The data of shared results (by id, held so the id stays theirs) and their JSON once encoded.
+_shared: OrderedDict[int, tuple[object, str | None]] = OrderedDict()
+
+
+def encode_message(message: Mapping[str, Any]) -> str:
+    """A websocket message as compact JSON; the `next` payload of a shared result is encoded
+    once per event, not once per socket."""
+    payload = message.get("payload")
+    if message.get("type") == "next" and isinstance(payload, dict) and payload.keys() == {"data"}:
+        data = payload["data"]
+        entry = _shared.get(id(data))
+        if entry is not None and entry[0] is data:
+            encoded = entry[1]
+            if encoded is None:
+                encoded = _dumps(payload)
+                _shared[id(data)] = (data, encoded)
+            return f'{{"id":{_dumps(message["id"])},"type":"next","payload":{encoded}}}'
+    return _dumps(message)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))

@@ -5,6 +5,7 @@ over Redis are in test_two_instances.py."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -343,3 +344,21 @@ async def test_r_not_3_one_event_is_executed_once_for_every_stream_of_its_notifi
     assert len(reads) == 1, reads
     await first.close()
     await second.close()
+
+
+async def test_r_not_3_a_shared_event_payload_is_encoded_once_for_every_socket() -> None:
+    """The `next` message of a shared result is the same JSON as the plain encoding, with each
+    socket's own operation id, and its payload is encoded once (kept for the next socket)."""
+    from graphql import ExecutionResult
+
+    from schema import execution
+
+    data = {"notifications": {"id": "Tm90aWZpY2F0aW9uOjE=", "title": 'Ünïcode "quoted"'}}
+    execution._remember(("test", id(data)), ExecutionResult(data=data))
+    messages = [{"id": op, "type": "next", "payload": {"data": data}} for op in ("1", 'x"y')]
+    encoded = [execution.encode_message(m) for m in messages]
+    assert [json.loads(e) for e in encoded] == messages
+    assert encoded == [json.dumps(m, separators=(",", ":")) for m in messages]
+    assert execution._shared[id(data)][1] is not None
+    other = {"id": "1", "type": "next", "payload": {"data": {"a": 1}}}
+    assert execution.encode_message(other) == '{"id":"1","type":"next","payload":{"data":{"a":1}}}'
