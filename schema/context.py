@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
@@ -65,7 +66,7 @@ class Loaders:
 
     def load_model(self, model: type[M], pk: int) -> Awaitable[M | None]:
         loader = self.get(f"{model.__name__}ByIdLoader", lambda: by_key_loader(model))
-        return loader.load(pk)
+        return asyncio.shield(loader.load(pk))  # see `load_many`
 
     def load_many(
         self,
@@ -76,7 +77,10 @@ class Loaders:
         related: Sequence[str] = (),
     ) -> Awaitable[list[M]]:
         name = f"{model.__name__}sBy{key}Loader:{','.join(order_by)}:{','.join(related)}"
-        return self.get(name, lambda: many_by_key_loader(model, key, order_by, related)).load(value)
+        loader = self.get(name, lambda: many_by_key_loader(model, key, order_by, related))
+        # one cached future serves every field that asks for this key: a field cancelled by
+        # graphql-core (a failed sibling) must not cancel it for the others
+        return asyncio.shield(loader.load(value))
 
 
 @dataclass

@@ -3,15 +3,17 @@ grow with the number of invoices, lines, payments, cards or subscriptions shown.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bench.dashboard_shape import DASHBOARD as SPA_DASHBOARD
 from bench.dashboard_shape import seed_account
 from core import clock
-from models.accounts import BillingAccount
+from models.accounts import BillingAccount, Contact, ContactRole
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.payments import Payment, PaymentMethod, PaymentStatus
 from models.users import User
+from schema.context import Loaders
 from tests.billing_support import gid, make_subscription
 from tests.conftest import Result, Viewer, gql, make_account, owner_of, sign_in
 from tests.statements import counting_statements
@@ -143,3 +145,18 @@ async def test_issue_11_dashboard_statements_do_not_grow_with_first(db: None) ->
     assert full["billingAccount"]["billingContact"]["contact"]["firstName"] == "Bill"
     assert fifty.count == one.count, fifty.statements
     assert fifty.count <= 9, "\n".join(s[:150] for s in fifty.statements)
+
+
+async def test_r_err_3_a_cancelled_field_does_not_cancel_a_shared_load_for_the_others(
+    db: None,
+) -> None:
+    """Two fields wait for one batched read; graphql-core cancels one (a failed sibling): the
+    other still gets its rows."""
+    account = await make_account()
+    loaders = Loaders()
+    cancelled = asyncio.ensure_future(loaders.load_many(Contact, "account_id", account.id))
+    waiting = asyncio.ensure_future(loaders.load_many(Contact, "account_id", account.id))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    rows = await waiting
+    assert [c.role for c in rows] == [ContactRole.SUBSCRIPTION]
