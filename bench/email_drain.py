@@ -40,6 +40,7 @@ import asyncpg  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
+from bench.profile_summary import recording  # noqa: E402
 from core import clock  # noqa: E402
 from core.db import tortoise_config  # noqa: E402
 from models.outbox import OutboxEmail, OutboxStatus  # noqa: E402
@@ -198,6 +199,7 @@ async def main() -> None:
     parser.add_argument("--workers", default="1", help="comma-separated worker counts")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
+    parser.add_argument("--profile", type=Path, help="py-spy profile of the first worker drain")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
@@ -217,7 +219,9 @@ async def main() -> None:
                     await OutboxEmail.all().update(
                         status=OutboxStatus.PENDING, sent_at=None, attempts=0, claimed_until=None
                     )
-                    seconds = await drain_with_workers(url, workers, args.concurrency)
+                    profile = args.profile if not results else None  # the first drain
+                    with recording(os.getpid(), profile):
+                        seconds = await drain_with_workers(url, workers, args.concurrency)
                     sent = await OutboxEmail.filter(status=OutboxStatus.SENT).count()
                     assert sent == args.emails, (sent, args.emails)
                     expected += args.emails

@@ -27,6 +27,9 @@ GROUPS = (
     ("portal code", ("/schema/", "/resolvers/", "/notifications/", "/core/", "/routes/")),
     ("starlette / uvicorn / websockets", ("starlette/", "uvicorn/", "websockets/", "h11")),
     ("json", ("json/",)),
+    ("stdlib email (MIME build, flatten)", ("lib/python3.11/email/",)),
+    ("aiosmtplib", ("aiosmtplib/",)),
+    ("worker threads", ("futures/thread.py",)),
     ("asyncio", ("asyncio/",)),
 )
 
