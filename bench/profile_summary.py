@@ -27,7 +27,7 @@ GROUPS = (
     ("portal code", ("/schema/", "/resolvers/", "/notifications/", "/core/", "/routes/")),
     ("starlette / uvicorn / websockets", ("starlette/", "uvicorn/", "websockets/", "h11")),
     ("json", ("json/",)),
-    ("stdlib email (MIME build, flatten)", ("lib/python3.11/email/",)),
+    ("stdlib email (MIME build, flatten)", ("(email/",)),
     ("aiosmtplib", ("aiosmtplib/",)),
     ("worker threads", ("futures/thread.py",)),
     ("asyncio", ("asyncio/",)),
