@@ -8,6 +8,9 @@ PostgreSQL configuration) changes two things:
 - Inside `request_connection()` (one HTTP request) the first statement checks a connection
   out and every later statement of the request, and its transactions, reuse it; statements of
   concurrent resolvers of that request take turns on it (a lock). It goes back at the end.
+- Requests wait for their connection in arrival order (`_FairGate`): the pool lets a newcomer
+  take a just-released connection before a woken waiter, which starved some requests for
+  seconds once connections are held for a whole request.
 - The pool's reset runs no query: nothing in this service leaves session state on a pooled
   connection (no LISTEN, no session `SET`, only transaction-scoped advisory locks; the
   migration lock uses its own connection). An open transaction is still rolled back.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Any
@@ -30,6 +34,51 @@ from tortoise.connection import get_connections
 class Connection(asyncpg.Connection):  # type: ignore[misc]
     def get_reset_query(self) -> str:
         return ""
+
+
+class _FairGate:
+    """First come, first served: a freed place goes straight to the longest waiter."""
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+    async def enter(self) -> None:
+        if self.free > 0 and not self.waiters:
+            self.free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.leave()  # handed a place just as it was cancelled: pass it on
+            else:
+                self.waiters.remove(waiter)
+            raise
+
+    def leave(self) -> None:
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.free += 1
+
+
+_gates: dict[tuple[int, asyncio.AbstractEventLoop], _FairGate] = {}
+
+
+def _gate(client: AsyncpgDBClient) -> _FairGate:
+    loop = asyncio.get_running_loop()
+    gate = _gates.get((id(client), loop))
+    if gate is None:
+        for stale in [k for k in _gates if k[1].is_closed()]:
+            del _gates[stale]
+        # one connection stays for work outside requests (relay, watch, outbox worker)
+        gate = _gates[(id(client), loop)] = _FairGate(max(1, client.pool_maxsize - 1))
+    return gate
 
 
 class _Held:
@@ -47,8 +96,14 @@ class _Held:
         try:
             if self.connection is None:
                 await _ensure_pool(client)
+                gate = _gate(client)
+                await gate.enter()
+                try:
+                    self.connection = await client._pool.acquire()  # type: ignore[union-attr]
+                except BaseException:
+                    gate.leave()
+                    raise
                 self.client = client
-                self.connection = await client._pool.acquire()  # type: ignore[union-attr]
         except BaseException:
             self.lock.release()
             raise
@@ -88,8 +143,11 @@ async def request_connection() -> AsyncIterator[None]:
         _held.reset(token)
         if held.connection is not None and held.client is not None and held.client._pool:
             async with held.lock:
-                await held.client._pool.release(held.connection)
-            held.connection = None
+                try:
+                    await held.client._pool.release(held.connection)
+                finally:
+                    held.connection = None
+                    _gate(held.client).leave()
 
 
 class _HeldConnection:
