@@ -74,7 +74,7 @@ SECRET = "bench-secret"
 
 
 async def plain_dashboard(request: Request) -> Response:
-    """The dashboard's JSON straight from SQL: 7 statements, the portal's checks."""
+    """The dashboard's JSON straight from SQL: 8 statements, the portal's checks."""
     from core import ids
     from core.money import format_amount
     from core.settings import get_settings
