@@ -151,7 +151,13 @@ async def _shown_contact(info: Info, account_id: int, role: ContactRole) -> Cont
     if contact is None:
         return None
     user_id = contact.user_id  # type: ignore[attr-defined]
-    user = await info.context.loaders.load_model(UserModel, user_id) if user_id else None
+    if not user_id:
+        return Contact.from_model(contact, None)
+    # usually a manager: their user came with the managers (no statement of its own)
+    managers = await _managers(info, account_id)
+    user = next((m.user for m in managers if m.user_id == user_id), None)  # type: ignore[attr-defined]
+    if user is None:
+        user = await info.context.loaders.load_model(UserModel, user_id)
     return Contact.from_model(contact, user)
 
 
