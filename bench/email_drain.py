@@ -46,7 +46,7 @@ from core.db import tortoise_config  # noqa: E402
 from models.outbox import OutboxEmail, OutboxStatus  # noqa: E402
 from notifications.delivery import SmtpTransport, build_message  # noqa: E402
 from notifications.outbox import render  # noqa: E402
-from notifications.worker import OutboxWorker  # noqa: E402
+from notifications.worker import PIPELINE, OutboxWorker  # noqa: E402
 
 SENDER = "Customers Portal <noreply@localhost>"
 
@@ -160,7 +160,7 @@ async def drain_with_workers(url: str, workers: int, concurrency: int) -> float:
     ]
 
     async def drain(worker: OutboxWorker) -> None:
-        while await worker.run_once():
+        while await worker.run_once(batches=PIPELINE):
             pass
 
     started = time.perf_counter()

@@ -35,6 +35,7 @@ log = logging.getLogger("portal.mail")
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 12
+PIPELINE = 20  # batches one pass of the running worker claims back to back
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
 
@@ -170,8 +171,9 @@ class OutboxWorker:
             claimed_until=None,
         )
 
-    async def run_once(self) -> int:
-        """Deliver what is due now; returns how many rows were attempted."""
+    async def run_once(self, batches: int = 1) -> int:
+        """Deliver up to `batches` batches of what is due now (the next claimed while the last
+        emails of the previous are in flight); returns how many rows were attempted."""
         slots = asyncio.Semaphore(self.concurrency)
         marks = _GroupMarker(self._mark_sent)
         sending: list[asyncio.Task[None]] = []
@@ -191,7 +193,8 @@ class OutboxWorker:
                 for row in rows:
                     await slots.acquire()  # the window: at most `concurrency` in flight
                     sending.append(asyncio.create_task(deliver(row)))
-                if len(rows) < self.batch_size:
+                batches -= 1
+                if len(rows) < self.batch_size or batches <= 0:
                     break
         finally:
             if sending:
@@ -205,7 +208,7 @@ class OutboxWorker:
         try:
             while not stop.is_set():
                 try:
-                    busy = await self.run_once()
+                    busy = await self.run_once(batches=PIPELINE)
                 except Exception:
                     log.exception("Outbox worker pass failed; retrying")
                     busy = 0
