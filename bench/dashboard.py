@@ -56,7 +56,8 @@ try:
     import orjson
 
     def dumps(value: Any) -> bytes:
-        return orjson.dumps(value)
+        encoded: bytes = orjson.dumps(value)
+        return encoded
 
     JSON_LIB = "orjson"
 except ImportError:  # pragma: no cover - the benchmark says which one it used
