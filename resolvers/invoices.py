@@ -222,7 +222,8 @@ def require_seller_tax_id(treatment: TaxTreatment) -> None:
 
 def invoice_page_path(invoice: Invoice) -> str:
     """Where the front end shows (and takes payment for) the invoice."""
-    return f"/billing/invoices/{ids.encode('Invoice', invoice.id)}"
+    account = ids.encode("BillingAccount", invoice.account_id)  # type: ignore[attr-defined]
+    return f"/accounts/{account}/invoices/{ids.encode('Invoice', invoice.id)}"
 
 
 def invoice_email_context(invoice: Invoice) -> dict[str, Any]:

@@ -183,8 +183,10 @@ class Provisioning:
 
 def provisioning(subscription: Subscription) -> Provisioning:
     """GitLab.com: link the subscription to a group; Self-Managed: download and activate the
-    license. Both links open the subscription in the portal's front end."""
-    path = f"/subscriptions/{ids.encode('ProductSubscription', subscription.id)}"
+    license. Both links open the account's subscriptions page of the portal's front end,
+    where the group is chosen and the license downloaded."""
+    account = ids.encode("BillingAccount", subscription.account_id)  # type: ignore[attr-defined]
+    path = f"/accounts/{account}/subscriptions"
     if subscription.deployment is Deployment.GITLAB_COM:
         return Provisioning(
             steps=(
@@ -193,7 +195,7 @@ def provisioning(subscription: Subscription) -> Provisioning:
                 f"group; its {subscription.seats} seats then apply to that group's members."
             ),
             action="Link the subscription to a group",
-            link=app_link(f"{path}/group"),
+            link=app_link(path),
         )
     return Provisioning(
         steps=(
@@ -202,7 +204,7 @@ def provisioning(subscription: Subscription) -> Provisioning:
             "Self-Managed instance (Admin area, Subscription, Add license)."
         ),
         action="Download the license",
-        link=app_link(f"{path}/license"),
+        link=app_link(path),
     )
 
 

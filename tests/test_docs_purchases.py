@@ -95,7 +95,7 @@ async def test_r_sub_4_the_purchase_walkthrough_runs_as_documented(mailed: Maile
 
     confirmation = await mailed.inbox.wait_for("olga@acme.example", "how to get access")
     text, html = text_of(confirmation), html_of(confirmation)
-    link = f"http://app.test/subscriptions/{bought['subscription']['id']}/group"
+    link = f"http://app.test/accounts/{account}/subscriptions"
     assert text.startswith("Hello Olga Owner,")
     assert "link subscription" in text and link in text
     assert f'href="{link}"' in html and "Link the subscription to a group" in html

@@ -273,6 +273,7 @@ async def test_r_bill_2_invoice_email_states_number_amount_due_date_and_how_to_p
     assert f"Invoice number: {issued['number']}" in text
     assert f"Amount due:     {total}" in text
     assert f"Due date:       {due} (30 days from issue)" in text
-    assert f"http://app.test/billing/invoices/{issued['id']}" in text
+    page = f"http://app.test/accounts/{gid('BillingAccount', account.id)}/invoices/{issued['id']}"
+    assert page in text
     assert "How to pay" in text
     assert [a["filename"] for a in mail.attachments] == [f"invoice-{issued['number']}.pdf"]

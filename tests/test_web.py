@@ -163,3 +163,32 @@ async def test_gitlab_sign_in_offered_only_when_configured(
         on = meta.search((await client.get("/sign-in", headers=HTML)).text)
     assert off and off.group(1) == ""
     assert on and on.group(1) == "/auth/gitlab/sign-in"
+
+
+async def test_r_not_6_links_in_invoice_and_purchase_emails_open_app_pages(
+    live_server: LiveServer,
+) -> None:
+    """R-NOT-6, R-SUB-5: the invoice page and the subscriptions page that emails and PDFs
+    link to are pages of the app (`/accounts/:id/invoices/:id`, `/accounts/:id/subscriptions`)."""
+    from models.invoices import Invoice
+    from models.subscriptions import Deployment, Subscription
+    from resolvers.invoices import invoice_page_path
+    from resolvers.subscriptions import provisioning
+
+    invoice = Invoice(id=6, account_id=3)
+    subscription = Subscription(id=4, account_id=3, deployment=Deployment.SELF_MANAGED, seats=1)
+    subscription.name = "S-1"
+    link = provisioning(subscription).link
+    paths = [invoice_page_path(invoice), link.split("app.test", 1)[1]]
+    app_routes = (web_root() / "src" / "App.tsx").read_text(encoding="utf-8")
+    assert 'path="/accounts/:accountId/invoices/:invoiceId"' in app_routes
+    assert 'path="/accounts/:accountId/subscriptions"' in app_routes
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        for path in paths:
+            page = await client.get(path, headers=HTML)
+            assert page.status_code == 200, path
+            assert '<div id="root"></div>' in page.text, path
+
+
+def web_root() -> Path:
+    return DIST.parent
