@@ -28,7 +28,7 @@ from schema import (
 )
 from schema import gitlab as gitlab_schema
 from schema import notifications as notifications_schema
-from schema.execution import SharedEventExecutor
+from schema.execution import PortalExecutor
 from schema.extensions import MAX_BATCH, limits
 from schema.gate import Gate
 from schema.observability import Observe, Schema
@@ -79,7 +79,7 @@ def build_schema(tracer_provider: Any | None = None) -> strawberry.Schema:
         mutation=merge_types("Mutation", tuple(MUTATIONS)),
         subscription=merge_types("Subscription", tuple(SUBSCRIPTIONS)) if SUBSCRIPTIONS else None,
         extensions=[*limits(Gate()), Observe, *tracing(tracer_provider)],
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=PortalExecutor,
         config=_config(),
     )
 
@@ -89,6 +89,7 @@ def build_operator_schema() -> strawberry.Schema:
         query=merge_types("Query", tuple(OPERATOR_QUERIES)),
         mutation=merge_types("Mutation", tuple(OPERATOR_MUTATIONS)),
         extensions=[*limits(Gate()), Observe, *tracing()],
+        execution_context_class=PortalExecutor,
         config=_config(),
     )
 

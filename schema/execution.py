@@ -1,4 +1,12 @@
-"""Subscription events executed once per event and shape, not once per socket (R-NOT-3).
+"""The portal's graphql-core executor: plain leaves completed without per-field machinery,
+and subscription events executed once per event and shape, not once per socket (R-NOT-3).
+
+Plain leaves: a field with no resolver of its own (Strawberry's "basic" field: it reads an
+attribute of its parent), no arguments and a scalar or enum type is completed in one step,
+`coerce_output_value(getattr(parent, name))`, without the resolve info, argument coercion and
+awaitable checks graphql-core spends on every field. Anything unusual (a null for a non-null
+type, a value the scalar refuses, field middleware such as tracing) takes graphql-core's own
+path, which reports it exactly as before.
 
 One live event reaches every open stream of a process. When several streams get the same
 payload (the same notification: one user's sessions) and run the same document with the same
@@ -12,10 +20,21 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from graphql import ExecutionResult, OperationType
+from graphql import (
+    ExecutionResult,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    OperationType,
+    get_nullable_type,
+)
+from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 CACHE_SIZE = 256
@@ -34,7 +53,61 @@ _Entry = tuple[float, "asyncio.Future[ExecutionResult] | ExecutionResult"]
 _results: OrderedDict[Hashable, _Entry] = OrderedDict()
 
 
-class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+_Leaf = tuple[Callable[..., Any], GraphQLLeafType, bool]
+"""A plain leaf: the field's attribute reader, its scalar or enum type, whether null is allowed."""
+
+
+def _plain_leaf(field: GraphQLField) -> _Leaf | None:
+    if field.args or not getattr(field.resolve, "_is_default", False):
+        return None
+    leaf_type = get_nullable_type(field.type)
+    if not isinstance(leaf_type, GraphQLScalarType | GraphQLEnumType) or field.resolve is None:
+        return None
+    return field.resolve, leaf_type, not isinstance(field.type, GraphQLNonNull)
+
+
+def _plain_leaves(parent_type: GraphQLObjectType) -> dict[str, _Leaf | None]:
+    """The plain leaves of a type, by field name (worked out once per schema type)."""
+    found: dict[str, _Leaf | None] | None = parent_type.__dict__.get("_portal_plain_leaves")
+    if found is None:
+        found = {name: _plain_leaf(field) for name, field in parent_type.fields.items()}
+        parent_type.__dict__["_portal_plain_leaves"] = found
+    return found
+
+
+class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
+    def _has_middleware(self) -> bool:
+        """Whether field middleware (a schema extension's `resolve`, e.g. tracing) wraps fields."""
+        manager = self.middleware_manager
+        return manager is not None and bool(manager.middlewares)
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        node = field_details_list[0].node
+        leaf = _plain_leaves(parent_type).get(node.name.value)
+        if leaf is not None and not node.arguments and not self._has_middleware():
+            resolve, leaf_type, nullable = leaf
+            try:
+                value = resolve(source, None)
+                if value is None:
+                    if nullable:
+                        return None
+                elif not isinstance(value, Exception) and not self.is_awaitable(value):
+                    coerced = leaf_type.coerce_output_value(value)
+                    if coerced is not None and coerced is not Undefined:
+                        return coerced
+            except Exception:  # noqa: S110 - graphql-core's path below reports it
+                pass
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         key = self._shared_key()
         if key is None:
