@@ -19,6 +19,7 @@ from core import clock
 from core.settings import get_settings
 from models.accounts import BillingAccount, Manager
 from models.users import User
+from resolvers import statements
 from resolvers.errors import DomainError, ErrorCode, NotFound
 
 
@@ -51,7 +52,13 @@ async def manager_of(user: User, account_id: int) -> Manager:
 
 async def managed_account(user: User, account_id: int) -> BillingAccount:
     """The account, if `user` manages it (one statement: the membership is a join)."""
-    account = await BillingAccount.filter(id=account_id, managers__user_id=user.id).first()
+    found = await statements.models(
+        BillingAccount,
+        "managed by",
+        [account_id, user.id, 1],
+        lambda: BillingAccount.filter(id=account_id, managers__user_id=user.id).limit(1),
+    )
+    account = found[0] if found else None
     if account is None:
         raise NotFound("Billing account")
     return account

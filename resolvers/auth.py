@@ -17,7 +17,7 @@ from models.auth import OneTimeToken, Session, TokenPurpose
 from models.users import User
 from notifications import live
 from notifications.outbox import app_link, enqueue_email
-from resolvers import ratelimit
+from resolvers import ratelimit, statements
 from resolvers.access import confirmation_deadline_passed
 from resolvers.errors import DomainError, ErrorCode, invalid
 
@@ -174,7 +174,15 @@ async def _check_confirmation(user: User, *, by_email: bool) -> bool:
 
 async def authenticate(token: str) -> tuple[Session, User] | None:
     """The live session and its user for a bearer token, or None."""
-    session = await Session.get_or_none(token_hash=hash_token(token)).select_related("user")
+    token_hash = hash_token(token)
+    found = await statements.models(
+        Session,
+        "by token",
+        [token_hash, 1],
+        lambda: Session.filter(token_hash=token_hash).select_related("user").limit(1),
+        related="user",
+    )
+    session = found[0] if found else None
     if session is None or session.revoked_at is not None or session.expires_at <= clock.now():
         return None
     return session, session.user

@@ -37,6 +37,7 @@ from models.subscriptions import SalesChannel, Subscription
 from models.users import User
 from notifications.events import record_event
 from notifications.outbox import Attachment
+from resolvers import statements
 from resolvers.access import manager_of
 from resolvers.accounts import treatment_of
 from resolvers.activity import log_activity
@@ -326,10 +327,17 @@ def _address_lines(address: dict[str, Any] | None) -> tuple[str, ...]:
 async def line_values(invoice_ids: list[int]) -> list[tuple[int, str, int, int, int]]:
     """The lines of these invoices as plain values (invoice id, description, quantity, unit
     price, amount), in their order: one statement, no model instances."""
-    rows = await (
-        InvoiceLine.filter(invoice_id__in=invoice_ids)
-        .order_by("position", "id")
-        .values_list("invoice_id", "description", "quantity", "unit_price_minor", "amount_minor")
+    rows = await statements.values(
+        InvoiceLine,
+        ("line values", len(invoice_ids)),
+        invoice_ids,
+        lambda: (
+            InvoiceLine.filter(invoice_id__in=invoice_ids)
+            .order_by("position", "id")
+            .values_list(
+                "invoice_id", "description", "quantity", "unit_price_minor", "amount_minor"
+            )
+        ),
     )
     return [(int(i), str(d), int(q), int(u), int(a)) for i, d, q, u, a in rows]
 
@@ -338,7 +346,19 @@ async def invoice_page(
     account_id: int, first: int, before_id: int | None, status: InvoiceStatus | None
 ) -> tuple[Page[Invoice], int]:
     """R-BILL-1: newest first, by status; and how many there are in all."""
-    query = Invoice.filter(account_id=account_id)
-    if status is not None:
-        query = query.filter(status=status)
-    return await newest_first(query, first, before_id), await query.count()
+    if status is not None or before_id is not None:
+        query = Invoice.filter(account_id=account_id)
+        if status is not None:
+            query = query.filter(status=status)
+        return await newest_first(query, first, before_id), await query.count()
+    # the first page of all invoices: what every dashboard request reads
+    rows = await statements.models(
+        Invoice,
+        "first page",
+        [account_id, first + 1],
+        lambda: Invoice.filter(account_id=account_id).order_by("-id").limit(first + 1),
+    )
+    [(total,)] = await statements.values(
+        Invoice, "count", [account_id], lambda: Invoice.filter(account_id=account_id).count()
+    )
+    return Page(items=rows[:first], has_next_page=len(rows) > first), int(total)

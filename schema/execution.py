@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
+import orjson
 from graphql import (
     ExecutionResult,
     GraphQLEnumType,
@@ -189,4 +190,4 @@ def encode_message(message: Mapping[str, Any]) -> str:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()

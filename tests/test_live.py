@@ -358,7 +358,7 @@ async def test_r_not_3_a_shared_event_payload_is_encoded_once_for_every_socket()
     messages = [{"id": op, "type": "next", "payload": {"data": data}} for op in ("1", 'x"y')]
     encoded = [execution.encode_message(m) for m in messages]
     assert [json.loads(e) for e in encoded] == messages
-    assert encoded == [json.dumps(m, separators=(",", ":")) for m in messages]
+    assert encoded == [json.dumps(m, separators=(",", ":"), ensure_ascii=False) for m in messages]
     assert execution._shared[id(data)][1] is not None
     other = {"id": "1", "type": "next", "payload": {"data": {"a": 1}}}
     assert execution.encode_message(other) == '{"id":"1","type":"next","payload":{"data":{"a":1}}}'
