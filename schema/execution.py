@@ -1,12 +1,14 @@
 """The portal's graphql-core executor: plain leaves completed without per-field machinery,
 and subscription events executed once per event and shape, not once per socket (R-NOT-3).
 
-Plain leaves: a field with no resolver of its own (Strawberry's "basic" field: it reads an
-attribute of its parent), no arguments and a scalar or enum type is completed in one step,
-`coerce_output_value(getattr(parent, name))`, without the resolve info, argument coercion and
-awaitable checks graphql-core spends on every field. Anything unusual (a null for a non-null
-type, a value the scalar refuses, field middleware such as tracing) takes graphql-core's own
-path, which reports it exactly as before.
+Plain fields: a field with no resolver of its own (Strawberry's "basic" field: it reads an
+attribute of its parent) and no arguments is completed in one step when its value needs no
+resolver either: a scalar or enum (`coerce_output_value`), a list of such values, or an object
+whose selected fields are all plain (`Money { amount currency }`), recursively. That skips the
+resolve info, argument coercion, awaitable checks and per-field bookkeeping graphql-core spends
+on every field. Anything unusual (a null for a non-null type, a value the scalar refuses, an
+object type with `is_type_of`, a directive on a selected field, field middleware such as
+tracing) gives up and takes graphql-core's own path, which reports it exactly as before.
 
 One live event reaches every open stream of a process. When several streams get the same
 payload (the same notification: one user's sessions) and run the same document with the same
@@ -28,12 +30,12 @@ from graphql import (
     ExecutionResult,
     GraphQLEnumType,
     GraphQLField,
-    GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
     OperationType,
-    get_nullable_type,
 )
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -54,26 +56,31 @@ _Entry = tuple[float, "asyncio.Future[ExecutionResult] | ExecutionResult"]
 _results: OrderedDict[Hashable, _Entry] = OrderedDict()
 
 
-_Leaf = tuple[Callable[..., Any], GraphQLLeafType, bool]
-"""A plain leaf: the field's attribute reader, its scalar or enum type, whether null is allowed."""
+_MISS: Any = object()
+"""A plain completion gave up: graphql-core's own path completes the field instead."""
 
 
-def _plain_leaf(field: GraphQLField) -> _Leaf | None:
-    if field.args or not getattr(field.resolve, "_is_default", False):
+def _attribute_reader(field: GraphQLField) -> Callable[..., Any] | None:
+    """Strawberry's resolver of a field that only reads its parent's attribute ("basic")."""
+    if field.args or field.resolve is None or not getattr(field.resolve, "_is_default", False):
         return None
-    leaf_type = get_nullable_type(field.type)
-    if not isinstance(leaf_type, GraphQLScalarType | GraphQLEnumType) or field.resolve is None:
-        return None
-    return field.resolve, leaf_type, not isinstance(field.type, GraphQLNonNull)
+    return field.resolve
 
 
-def _plain_leaves(parent_type: GraphQLObjectType) -> dict[str, _Leaf | None]:
-    """The plain leaves of a type, by field name (worked out once per schema type)."""
-    found: dict[str, _Leaf | None] | None = parent_type.__dict__.get("_portal_plain_leaves")
+def _attribute_readers(parent_type: GraphQLObjectType) -> dict[str, Callable[..., Any] | None]:
+    """The attribute readers of a type, by field name (worked out once per schema type)."""
+    found: dict[str, Callable[..., Any] | None] | None = parent_type.__dict__.get(
+        "_portal_attribute_readers"
+    )
     if found is None:
-        found = {name: _plain_leaf(field) for name, field in parent_type.fields.items()}
-        parent_type.__dict__["_portal_plain_leaves"] = found
+        found = {name: _attribute_reader(field) for name, field in parent_type.fields.items()}
+        parent_type.__dict__["_portal_attribute_readers"] = found
     return found
+
+
+_Plan = list[tuple[str, Callable[..., Any], GraphQLOutputType, Any]]
+"""How to complete an object plainly: (response name, attribute reader, type, its field nodes)
+for every selected field."""
 
 
 class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -91,23 +98,81 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         node = field_details_list[0].node
-        leaf = _plain_leaves(parent_type).get(node.name.value)
-        if leaf is not None and not node.arguments and not self._has_middleware():
-            resolve, leaf_type, nullable = leaf
+        name = node.name.value
+        read = _attribute_readers(parent_type).get(name)
+        if read is not None and not node.arguments and not self._has_middleware():
             try:
-                value = resolve(source, None)
-                if value is None:
-                    if nullable:
-                        return None
-                elif not isinstance(value, Exception) and not self.is_awaitable(value):
-                    coerced = leaf_type.coerce_output_value(value)
-                    if coerced is not None and coerced is not Undefined:
-                        return coerced
+                done = self._plain(
+                    parent_type.fields[name].type, field_details_list, read(source, None)
+                )
+                if done is not _MISS:
+                    return done
             except Exception:  # noqa: S110 - graphql-core's path below reports it
                 pass
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _plain(self, type_: GraphQLOutputType, field_details_list: Any, value: Any) -> Any:
+        """`value` completed as `type_` without resolvers of its own, or _MISS."""
+        if isinstance(type_, GraphQLNonNull):
+            if value is None:
+                return _MISS
+            type_ = type_.of_type
+        elif value is None:
+            return None
+        if isinstance(value, Exception) or self.is_awaitable(value):
+            return _MISS
+        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
+            coerced = type_.coerce_output_value(value)
+            return _MISS if coerced is None or coerced is Undefined else coerced
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list | tuple):
+                return _MISS
+            items = []
+            for item in value:
+                done = self._plain(type_.of_type, field_details_list, item)
+                if done is _MISS:
+                    return _MISS
+                items.append(done)
+            return items
+        if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+            plan = self._plan(type_, field_details_list)
+            if plan is None:
+                return _MISS
+            result = {}
+            for response_name, read, field_type, sub_fields in plan:
+                done = self._plain(field_type, sub_fields, read(value, None))
+                if done is _MISS:
+                    return _MISS
+                result[response_name] = done
+            return result
+        return _MISS
+
+    def _plan(self, type_: GraphQLObjectType, field_details_list: Any) -> _Plan | None:
+        """The plain plan of an object's selection, if every selected field is an attribute
+        read without arguments (memoized like graphql-core's `collect_subfields`)."""
+        plans: dict[tuple[GraphQLObjectType, int], tuple[Any, _Plan | None]] = (
+            self.__dict__.setdefault("_portal_plans", {})
+        )
+        key = (type_, id(field_details_list))
+        cached = plans.get(key)
+        if cached is not None:
+            return cached[1]
+        grouped, deferred, _ = self.collect_subfields(type_, field_details_list)
+        plan: _Plan | None = [] if not deferred else None
+        readers = _attribute_readers(type_)
+        for response_name, sub_fields in grouped.items():
+            if plan is None:
+                break
+            name = sub_fields[0].node.name.value
+            read = readers.get(name)
+            if read is None or any(d.node.arguments or d.node.directives for d in sub_fields):
+                plan = None
+            else:
+                plan.append((response_name, read, type_.fields[name].type, sub_fields))
+        plans[key] = (field_details_list, plan)
+        return plan
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         key = self._shared_key()

@@ -21,6 +21,13 @@ class Colour(enum.Enum):
 
 
 @strawberry.type
+class Pal:
+    name: str
+    nick: str | None
+    tags: list[str]
+
+
+@strawberry.type
 class Leafy:
     name: str
     nickname: str | None
@@ -29,6 +36,8 @@ class Leafy:
     count: int
     broken_name: str  # set to None below: a non-null field without a value
     tags: list[str]
+    pal: Pal
+    pals: list[Pal]
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -44,6 +53,12 @@ def leafy(broken: bool = False) -> Leafy:
         count=3,
         broken_name=None if broken else "ok",  # type: ignore[arg-type]
         tags=["a", "b"],
+        pal=Pal(name="bob", nick=None, tags=["x"]),
+        # a pal without a name (non-null) deep in a list: the error names its path
+        pals=[
+            Pal(name="cy", nick="c", tags=[]),
+            Pal(name=None if broken else "di", nick=None, tags=["y"]),  # type: ignore[arg-type]
+        ],
     )
 
 
@@ -76,7 +91,9 @@ class Counting(SchemaExtension):
 
 QUERY = """{
   one { name nickname colour day count brokenName tags shout(times: 2) n: name }
+  two: one { pal { name nick tags } pals { name tags } }
   broken { name brokenName }
+  brokenPals: broken { pals { name } }
   notAnInt { name count }
 }"""
 
@@ -99,14 +116,22 @@ def test_issue_11_plain_leaves_answer_as_graphql_core_does() -> None:
     assert ours["data"]["one"]["day"] == "2026-12-03"
     assert ours["data"]["broken"] is None  # the non-null leaf without a value nulls its parent
     assert ours["data"]["notAnInt"] is None  # a value the scalar refuses, likewise
-    assert [path for _, path in ours["errors"]] == [("broken", "brokenName"), ("notAnInt", "count")]
+    assert ours["data"]["two"]["pals"] == [
+        {"name": "cy", "tags": []},
+        {"name": "di", "tags": ["y"]},
+    ]
+    assert ("brokenPals", "pals", 1, "name") in [path for _, path in ours["errors"]]
+    assert ("broken", "brokenName") in [path for _, path in ours["errors"]]
 
 
-@pytest.mark.parametrize("executor", [PortalExecutor, None])
-def test_issue_11_field_middleware_still_sees_every_field(executor: Any) -> None:
-    Counting.seen = []
-    run(executor, [Counting])
-    assert Counting.seen.count("name") == 4 and "colour" in Counting.seen
+def test_issue_11_field_middleware_still_sees_every_field() -> None:
+    seen = []
+    for executor in (PortalExecutor, None):
+        Counting.seen = []
+        run(executor, [Counting])
+        seen.append(sorted(Counting.seen))
+    assert seen[0] == seen[1]
+    assert seen[0].count("name") == 9 and "colour" in seen[0]
 
 
 def test_issue_11_plain_leaves_skip_resolve_info(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,6 +144,8 @@ def test_issue_11_plain_leaves_skip_resolve_info(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(PortalExecutor, "build_resolve_info", counting)
     run(PortalExecutor)
-    # only the resolvers, the field with arguments, the list and the leaves that failed get one
-    expected = ["one", "shout", "tags", "broken", "brokenName", "notAnInt", "count"]
+    # only the resolvers, the field with arguments and the fields that failed get one (a
+    # failure deep inside a plain object sends the whole object down graphql-core's path)
+    expected = ["one", "shout", "one", "broken", "brokenName", "notAnInt", "count"]
+    expected += ["broken", "pals", "name"]
     assert sorted(built) == sorted(expected)
