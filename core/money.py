@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import re
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 ISO_4217_CURRENCIES: frozenset[str] = frozenset(
     """
@@ -77,8 +78,14 @@ def ensure_minor(value: object) -> int:
 
 def format_amount(minor: int, currency: str) -> str:
     """Exact decimal string: 118800 USD -> "1188.00", 500 JPY -> "500"."""
+    ensure_minor(minor)
+    return _formatted(minor, currency)
+
+
+@lru_cache(maxsize=8192)  # pure; a page of invoices formats the same few amounts again and again
+def _formatted(minor: int, currency: str) -> str:
     exponent = minor_units_exponent(currency)
-    sign = "-" if ensure_minor(minor) < 0 else ""
+    sign = "-" if minor < 0 else ""
     whole, fraction = divmod(abs(minor), _power_of_ten(exponent))
     return f"{sign}{whole}.{fraction:0{exponent}d}" if exponent else f"{sign}{whole}"
 

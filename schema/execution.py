@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import operator
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol, runtime_checkable
@@ -37,7 +38,7 @@ from graphql import (
     GraphQLScalarType,
     OperationType,
 )
-from graphql.pyutils import Undefined
+from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 CACHE_SIZE = 256
@@ -61,10 +62,16 @@ _MISS: Any = object()
 
 
 def _attribute_reader(field: GraphQLField) -> Callable[..., Any] | None:
-    """Strawberry's resolver of a field that only reads its parent's attribute ("basic")."""
+    """How to read a field that only reads its parent's attribute (Strawberry's "basic"
+    field): `getattr(parent, python_name)` when that is all Strawberry would do, else its
+    resolver (called without resolve info, as Strawberry calls it)."""
     if field.args or field.resolve is None or not getattr(field.resolve, "_is_default", False):
         return None
-    return field.resolve
+    definition = field.extensions.get("strawberry-definition")
+    if definition is not None and definition.default_resolver is getattr:
+        return operator.attrgetter(definition.python_name)
+    resolve = field.resolve
+    return lambda source: resolve(source, None)
 
 
 def _attribute_readers(parent_type: GraphQLObjectType) -> dict[str, Callable[..., Any] | None]:
@@ -89,6 +96,78 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         return manager is not None and bool(manager.middlewares)
 
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Any,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's `execute_fields`, completing plain fields first (they need no path,
+        resolve info or awaitable bookkeeping)."""
+        if self._has_middleware():
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        readers = _attribute_readers(parent_type)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                node = field_details_list[0].node
+                name = node.name.value
+                read = readers.get(name)
+                if read is not None and not node.arguments:
+                    done = self._try_plain(
+                        parent_type, name, field_details_list, read, source_value
+                    )
+                    if done is not _MISS:
+                        results[response_name] = done
+                        continue
+                result = super().execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def _try_plain(
+        self,
+        parent_type: GraphQLObjectType,
+        name: str,
+        field_details_list: Any,
+        read: Callable[[Any], Any],
+        source: Any,
+    ) -> Any:
+        try:
+            return self._plain(parent_type.fields[name].type, field_details_list, read(source))
+        except Exception:
+            return _MISS  # graphql-core's path reports it
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -101,14 +180,9 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
         name = node.name.value
         read = _attribute_readers(parent_type).get(name)
         if read is not None and not node.arguments and not self._has_middleware():
-            try:
-                done = self._plain(
-                    parent_type.fields[name].type, field_details_list, read(source, None)
-                )
-                if done is not _MISS:
-                    return done
-            except Exception:  # noqa: S110 - graphql-core's path below reports it
-                pass
+            done = self._try_plain(parent_type, name, field_details_list, read, source)
+            if done is not _MISS:
+                return done
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
@@ -142,7 +216,7 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
                 return _MISS
             result = {}
             for response_name, read, field_type, sub_fields in plan:
-                done = self._plain(field_type, sub_fields, read(value, None))
+                done = self._plain(field_type, sub_fields, read(value))
                 if done is _MISS:
                     return _MISS
                 result[response_name] = done
