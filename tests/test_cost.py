@@ -24,7 +24,7 @@ from graphql import get_introspection_query, parse
 import schema.gate
 from core.settings import get_settings
 from schema.cost import FragmentCycle, document_cost
-from schema.gate import sha256
+from schema.persisted import sha256
 from tests.conftest import LiveServer, free_port, gql, make_account, owner_of, serve_app
 from tests.test_dashboard_queries import DASHBOARD
 
