@@ -26,7 +26,16 @@ from notifications.messages import EventPublished, MembershipChanged, SessionRev
 from resolvers.auth import authenticate
 from schema import schema
 from schema.context import Context
-from tests.conftest import Viewer, fake_request, gql, make_account, make_user, owner_of, sign_in
+from tests.conftest import (
+    Viewer,
+    current_services,
+    fake_request,
+    gql,
+    make_account,
+    make_user,
+    owner_of,
+    sign_in,
+)
 from tests.statements import counting_statements
 
 STREAM = """
@@ -88,7 +97,9 @@ async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def context_of(viewer: Viewer) -> Context:
-    context = Context(request=fake_request(viewer.token), response=None)
+    context = Context(
+        request=fake_request(viewer.token), response=None, services=current_services()
+    )
     found = await authenticate(viewer.token)
     assert found is not None
     context.session, context.user = found
