@@ -41,18 +41,7 @@ BATCH = 100
 NUDGE_STEP = 0.01  # after a nudge, look every 10 ms ...
 NUDGE_WINDOW = 1.0  # ... for at most this long (the nudging transaction commits meanwhile)
 
-_hub: Hub | None = None
 _wakeups: set[asyncio.Event] = set()
-
-
-def attach(hub: Hub | None) -> None:
-    """Make `hub` this process's live channel (server lifespan; tests)."""
-    global _hub
-    _hub = hub
-
-
-def current_hub() -> Hub | None:
-    return _hub
 
 
 def nudge() -> None:
@@ -78,24 +67,31 @@ def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
     )
 
 
-async def _announce(message: LiveMessage) -> None:
-    hub = _hub
-    if hub is None:
-        return
-    try:
-        await hub.publish(CHANNEL, encode(message))
-    except HubUnavailable:
-        log.warning("Could not announce %s; streams notice on their next check", message)
+class Live:
+    """This process's live delivery, one per process (a service of `resolvers.services`): the
+    broadcast hub, once the server has started it. Elsewhere (the renewals job, the outbox
+    worker, a test without one) there is none: announcements go nowhere and streams read the
+    database."""
 
+    def __init__(self) -> None:
+        self.hub: Hub | None = None
 
-async def announce_session_revoked(session_id: int) -> None:
-    """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
-    await _announce(SessionRevoked(session_id))
+    async def announce_session_revoked(self, session_id: int) -> None:
+        """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
+        await self._announce(SessionRevoked(session_id))
 
+    async def announce_membership_change(self, user_id: int, account_id: int) -> None:
+        """Call after a manager removal committed: that user's streams re-check at once
+        (R-MGR-2)."""
+        await self._announce(MembershipChanged(user_id, account_id))
 
-async def announce_membership_change(user_id: int, account_id: int) -> None:
-    """Call after a manager removal committed: that user's streams re-check at once (R-MGR-2)."""
-    await _announce(MembershipChanged(user_id, account_id))
+    async def _announce(self, message: LiveMessage) -> None:
+        if self.hub is None:
+            return
+        try:
+            await self.hub.publish(CHANNEL, encode(message))
+        except HubUnavailable:
+            log.warning("Could not announce %s; streams notice on their next check", message)
 
 
 class Relay:

@@ -24,6 +24,7 @@ from notifications.broadcast import Message as HubMessage
 from notifications.events import record_event
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
+from resolvers.services import Services
 from schema import schema
 from schema.context import Context
 from tests.conftest import (
@@ -49,17 +50,17 @@ SIGN_OUT = "mutation { signOut { userErrors { code } } }"
 
 
 @pytest_asyncio.fixture
-async def hub(db: None) -> AsyncIterator[Hub]:
+async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
     """The process's live channel and its relay, as the server lifespan starts them."""
     channel = Hub("memory://")
     await channel.start()
-    live.attach(channel)
+    services.live.hub = channel
     stop = asyncio.Event()
     relay = asyncio.create_task(live.Relay(channel, poll=0.2).run_forever(stop))
     yield channel
     stop.set()
     await relay
-    live.attach(None)
+    services.live.hub = None
     await channel.stop()
 
 
@@ -214,12 +215,14 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     await stream.close()
 
 
-async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: None) -> None:
+async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(
+    db: None, services: Services
+) -> None:
     """Given a hub with tiny queues, when many events arrive at once, then the stream still
     delivers each exactly once (it replays from the database after the overflow)."""
     channel = Hub("memory://", queue_size=1)
     await channel.start()
-    live.attach(channel)
+    services.live.hub = channel
     try:
         account = await make_account()
         owner = await owner_of(account)
@@ -234,7 +237,7 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: No
         assert stream.received.empty()
         await stream.close()
     finally:
-        live.attach(None)
+        services.live.hub = None
         await channel.stop()
 
 
@@ -286,7 +289,9 @@ async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub)
     await other.close()
 
 
-async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -> None:
+async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(
+    hub: Hub, services: Services
+) -> None:
     """Given a manager with open streams (all accounts, and this account), when removed from
     the account, both streams end within a second."""
     account = await make_account()
@@ -296,7 +301,7 @@ async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -
     everything = await open_stream(hub, bob)
     this_one = await open_stream(hub, bob, account=ids.encode("BillingAccount", account.id))
     await Manager.filter(account_id=account.id, user_id=second.id).delete()
-    await live.announce_membership_change(second.id, account.id)
+    await services.live.announce_membership_change(second.id, account.id)
     await asyncio.wait_for(this_one.ended.wait(), 1.0)
     await asyncio.wait_for(everything.ended.wait(), 1.0)
 
