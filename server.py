@@ -49,12 +49,14 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.demo:
             from resolvers.demo import seed_demo
 
-            await seed_demo(services.gateway)
+            await seed_demo(services.gateway, services.live)
         hub = Hub(settings.broadcast_url)
         await hub.start()
         services.live.hub = hub  # announcements and streams use it from now on
         stop = asyncio.Event()
-        relay = asyncio.create_task(live.Relay(hub).run_forever(stop), name="live-relay")
+        relay = asyncio.create_task(
+            services.live.run_relay(live.Relay(hub), stop), name="live-relay"
+        )
         worker = (
             asyncio.create_task(worker_for(settings).run_forever(stop))
             if settings.run_worker
@@ -63,7 +65,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         interval = settings.payment_reconcile_interval_seconds
         reconciler = (  # every instance may settle: outcomes are recorded once (R-ERR-6)
             asyncio.create_task(
-                reconcile.run_forever(stop, interval, services.gateway), name="payments"
+                reconcile.run_forever(stop, interval, services.gateway, services.live),
+                name="payments",
             )
             if interval > 0
             else None

@@ -91,6 +91,7 @@ async def remove_manager(live: Live, actor: User, manager_id: int) -> BillingAcc
         await target.delete()
         email = target.user.email
         await record_event(
+            live,
             account,
             EventKind.MANAGER_REMOVED,
             "Manager removed",

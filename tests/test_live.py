@@ -56,7 +56,7 @@ async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
     await channel.start()
     services.live.hub = channel
     stop = asyncio.Event()
-    relay = asyncio.create_task(live.Relay(channel, poll=0.2).run_forever(stop))
+    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=0.2), stop))
     yield channel
     stop.set()
     await relay
@@ -120,7 +120,9 @@ async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
 
 async def happen(account: BillingAccount, title: str = "Invoice issued") -> Event:
     async with in_transaction():
-        return await record_event(account, EventKind.INVOICE_ISSUED, title, f"{title}: details")
+        return await record_event(
+            current_services().live, account, EventKind.INVOICE_ISSUED, title, f"{title}: details"
+        )
 
 
 def pk(global_id: str) -> int:
@@ -146,6 +148,33 @@ async def test_r_not_3_an_event_reaches_an_open_stream_after_commit(hub: Hub) ->
         await asyncio.sleep(0.01)
     assert (await Event.get(id=event.id)).published_at is not None
     await stream.close()
+
+
+async def test_r_not_3_the_relay_is_nudged_by_the_recorded_event_not_its_poll(
+    db: None, services: Services
+) -> None:
+    """Given a relay that would poll only once a minute, run through the process's live
+    delivery (as the server runs it), when an event is committed, then record_event's nudge
+    has it published within a second."""
+    channel = Hub("memory://")
+    await channel.start()
+    services.live.hub = channel
+    stop = asyncio.Event()
+    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=60), stop))
+    try:
+        account = await make_account()
+        await asyncio.sleep(0.05)  # the relay's first pass is done: it waits for a minute now
+        event = await happen(account, "Nudged")
+        for _ in range(100):
+            if (await Event.get(id=event.id)).published_at is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert (await Event.get(id=event.id)).published_at is not None
+    finally:
+        stop.set()
+        await relay
+        services.live.hub = None
+        await channel.stop()
 
 
 async def test_r_not_2_a_stream_gets_only_its_users_notifications(hub: Hub) -> None:
@@ -206,7 +235,9 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     owner = await owner_of(account)
     stream = await open_stream(hub, owner)
     async with in_transaction():
-        lost = await record_event(account, EventKind.PAYMENT_FAILED, "Lost", "Never published")
+        lost = await record_event(
+            current_services().live, account, EventKind.PAYMENT_FAILED, "Lost", "Never published"
+        )
         await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
     await asyncio.sleep(0.3)
     assert stream.received.empty()
