@@ -44,16 +44,19 @@ log = logging.getLogger("portal")
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    services: Services = app.state.services
     async with open_database(settings):
         if settings.demo:
             from resolvers.demo import seed_demo
 
-            await seed_demo(app.state.services.gateway)
-        hub = app.state.hub = Hub(settings.broadcast_url)
+            await seed_demo(services.gateway, services.live)
+        hub = Hub(settings.broadcast_url)
         await hub.start()
-        live.attach(hub)
+        services.live.hub = hub  # announcements and streams use it from now on
         stop = asyncio.Event()
-        relay = asyncio.create_task(live.Relay(hub).run_forever(stop), name="live-relay")
+        relay = asyncio.create_task(
+            services.live.run_relay(live.Relay(hub), stop), name="live-relay"
+        )
         worker = (
             asyncio.create_task(worker_for(settings).run_forever(stop))
             if settings.run_worker
@@ -62,7 +65,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         interval = settings.payment_reconcile_interval_seconds
         reconciler = (  # every instance may settle: outcomes are recorded once (R-ERR-6)
             asyncio.create_task(
-                reconcile.run_forever(stop, interval, app.state.services.gateway), name="payments"
+                reconcile.run_forever(stop, interval, services.gateway, services.live),
+                name="payments",
             )
             if interval > 0
             else None
@@ -76,7 +80,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             for task in (worker, reconciler):
                 if task is not None:
                     await task
-            live.attach(None)
+            services.live.hub = None
             await hub.stop()
 
 

@@ -20,7 +20,7 @@ from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
 from models.subscriptions import Subscription
-from notifications import live
+from notifications.live import Live
 from notifications.outbox import Attachment, app_link, enqueue_email
 
 BILLING_ONLY = {EventKind.INVOICE_ISSUED, EventKind.PAYMENT_SUCCEEDED, EventKind.PAYMENT_FAILED}
@@ -73,6 +73,7 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
 
 
 async def record_event(
+    live: Live,
     account: BillingAccount,
     kind: EventKind,
     title: str,
@@ -115,5 +116,5 @@ async def record_event(
             **(email_context or {}),
         }
         await enqueue_email(recipient.email, email_template, attachments=attachments, **context)
-    live.nudge()  # the relay publishes it right after the commit (R-NOT-3)
+    live.nudge()  # the relays of this process publish it right after the commit (R-NOT-3)
     return event

@@ -1,10 +1,16 @@
 """Live delivery after commit (R-NOT-3, R-AUTH-5, R-MGR-2).
 
-    record_event (in the change's transaction)  ->  events row, published_at NULL
+    record_event (in the change's transaction)  ->  events row, published_at NULL; nudges the
+                                                    relay of this process
     Relay (one per server process)              ->  claims unpublished events, publishes ONE
                                                     JSON message per event on CHANNEL, marks them
     Hub (one backend subscription per process)  ->  every local stream reads CHANNEL and keeps
                                                     the notifications addressed to its user
+
+`Live` holds the process's part of it, a service built once at start-up
+(`resolvers.services.Services.live`) and handed down: the server starts the hub into it and
+runs the relay through it, resolvers record events and announce sign-outs and manager
+removals with it, streams read its hub.
 
 The messages on CHANNEL are defined in `notifications.messages`; the streams that read them
 are in `notifications.stream`.
@@ -41,25 +47,6 @@ BATCH = 100
 NUDGE_STEP = 0.01  # after a nudge, look every 10 ms ...
 NUDGE_WINDOW = 1.0  # ... for at most this long (the nudging transaction commits meanwhile)
 
-_hub: Hub | None = None
-_wakeups: set[asyncio.Event] = set()
-
-
-def attach(hub: Hub | None) -> None:
-    """Make `hub` this process's live channel (server lifespan; tests)."""
-    global _hub
-    _hub = hub
-
-
-def current_hub() -> Hub | None:
-    return _hub
-
-
-def nudge() -> None:
-    """Wake the relays of this process: an event was (or is about to be) committed."""
-    for wakeup in list(_wakeups):
-        wakeup.set()
-
 
 def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
     return encode(
@@ -78,24 +65,45 @@ def event_message(event: Event, recipients: list[tuple[int, int]]) -> str:
     )
 
 
-async def _announce(message: LiveMessage) -> None:
-    hub = _hub
-    if hub is None:
-        return
-    try:
-        await hub.publish(CHANNEL, encode(message))
-    except HubUnavailable:
-        log.warning("Could not announce %s; streams notice on their next check", message)
+class Live:
+    """This process's live delivery, one per process (a service of `resolvers.services`): the
+    broadcast hub, once the server has started it, and the relays running here. Elsewhere
+    (the renewals job, the outbox worker, a test without one) there are none: announcements go
+    nowhere, nudges wake nothing, and streams read the database."""
 
+    def __init__(self) -> None:
+        self.hub: Hub | None = None
+        self._wakeups: set[asyncio.Event] = set()
 
-async def announce_session_revoked(session_id: int) -> None:
-    """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
-    await _announce(SessionRevoked(session_id))
+    def nudge(self) -> None:
+        """Wake the relays running here: an event was (or is about to be) committed."""
+        for wakeup in list(self._wakeups):
+            wakeup.set()
 
+    async def run_relay(self, relay: Relay, stop: asyncio.Event) -> None:
+        """Run `relay` until `stop`, woken by `nudge` as well as by its poll interval."""
+        self._wakeups.add(relay.wakeup)
+        try:
+            await relay.run_forever(stop)
+        finally:
+            self._wakeups.discard(relay.wakeup)
 
-async def announce_membership_change(user_id: int, account_id: int) -> None:
-    """Call after a manager removal committed: that user's streams re-check at once (R-MGR-2)."""
-    await _announce(MembershipChanged(user_id, account_id))
+    async def announce_session_revoked(self, session_id: int) -> None:
+        """Call after the sign-out committed: open streams of that session end (R-AUTH-5)."""
+        await self._announce(SessionRevoked(session_id))
+
+    async def announce_membership_change(self, user_id: int, account_id: int) -> None:
+        """Call after a manager removal committed: that user's streams re-check at once
+        (R-MGR-2)."""
+        await self._announce(MembershipChanged(user_id, account_id))
+
+    async def _announce(self, message: LiveMessage) -> None:
+        if self.hub is None:
+            return
+        try:
+            await self.hub.publish(CHANNEL, encode(message))
+        except HubUnavailable:
+            log.warning("Could not announce %s; streams notice on their next check", message)
 
 
 class Relay:
@@ -146,14 +154,11 @@ class Relay:
         return len(published)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        _wakeups.add(self.wakeup)
-        try:
-            while not stop.is_set():
-                await self._pass()
-                if await self._wait(stop):
-                    await self._follow_up()
-        finally:
-            _wakeups.discard(self.wakeup)
+        """Publish until `stop`; a set `wakeup` (see `Live.nudge`) cuts the wait short."""
+        while not stop.is_set():
+            await self._pass()
+            if await self._wait(stop):
+                await self._follow_up()
 
     async def _follow_up(self) -> None:
         """A nudge comes from inside the transaction, before its commit: look again every

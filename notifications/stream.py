@@ -26,10 +26,10 @@ from typing import Protocol
 
 from core import metrics
 from models.notifications import EventKind, Notification
-from notifications import live
 from notifications.broadcast import HubUnavailable
 from notifications.broadcast import Listener as HubListener
 from notifications.broadcast import Message as HubMessage
+from notifications.live import CHANNEL, Live
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked, decode
 
 log = logging.getLogger("portal.live")
@@ -249,21 +249,27 @@ def _watch_for_loop(audience: Audience) -> Watch:
 
 
 async def stream(
-    audience: Audience, user_id: int, session_id: int, account_id: int | None, after: int | None
+    live: Live,
+    audience: Audience,
+    user_id: int,
+    session_id: int,
+    account_id: int | None,
+    after: int | None,
 ) -> AsyncGenerator[NotificationItem, None]:
-    """The live notifications of a user's session, as `audience` allows them; ends when the
-    session or membership ends."""
+    """The live notifications of a user's session, read from `live`'s hub (from the database
+    while there is none), as `audience` allows them; ends when the session or membership
+    ends."""
     state = NotificationStream(audience, user_id, session_id, account_id)
     watch = _watch_for_loop(audience)
     watch.add(state)  # before the start check: no change between the two goes unseen
     try:
         await state.start(after)
         while True:
-            hub = live.current_hub()
+            hub = live.hub
             try:
                 if hub is None:
                     raise HubUnavailable("no live channel in this process")
-                async with hub.subscribe(live.CHANNEL) as subscription:
+                async with hub.subscribe(CHANNEL) as subscription:
                     async for item in state.replay():
                         yield item
                     async for item in _forward(state, subscription):

@@ -15,7 +15,7 @@ from core.settings import get_settings
 from core.tokens import hash_token, new_token
 from models.auth import OneTimeToken, Session, TokenPurpose
 from models.users import User
-from notifications import live
+from notifications.live import Live
 from notifications.outbox import app_link, enqueue_email
 from resolvers import ratelimit, statements
 from resolvers.access import confirmation_deadline_passed
@@ -188,7 +188,7 @@ async def authenticate(token: str) -> tuple[Session, User] | None:
     return session, session.user
 
 
-async def sign_out(session: Session) -> None:
+async def sign_out(live: Live, session: Session) -> None:
     await Session.filter(id=session.id).update(revoked_at=clock.now())
     await live.announce_session_revoked(session.id)  # open streams end at once (R-AUTH-5)
 

@@ -18,6 +18,7 @@ from models.accounts import BillingAccount, BillingContactKind, Contact, Contact
 from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from resolvers.access import managed_account
 from resolvers.accounts import AddressValue, clean_address
 from resolvers.activity import log_activity
@@ -106,7 +107,7 @@ async def _put(account: BillingAccount, role: ContactRole, values: dict[str, Any
 
 
 async def set_subscription_contact(
-    actor: User, account_id: int, manager_id: int, details: ContactValue | None = None
+    live: Live, actor: User, account_id: int, manager_id: int, details: ContactValue | None = None
 ) -> BillingAccount:
     """R-CON-1: chosen from the managers; its details can then be edited."""
     account = await managed_account(actor, account_id)
@@ -114,11 +115,12 @@ async def set_subscription_contact(
     values = _from_manager(manager, details, "contactDetails")
     async with in_transaction():
         await _put(account, ContactRole.SUBSCRIPTION, values)
-        await _changed(account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
+        await _changed(live, account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
     return account
 
 
 async def set_billing_contact(
+    live: Live,
     actor: User,
     account_id: int,
     *,
@@ -154,12 +156,16 @@ async def set_billing_contact(
             await _put(account, ContactRole.BILLING, values)
         account.billing_contact_kind = kind
         await account.save(update_fields=["billing_contact_kind"])
-        await _changed(account, actor, EventKind.BILLING_CONTACT_CHANGED, values)
+        await _changed(live, account, actor, EventKind.BILLING_CONTACT_CHANGED, values)
     return account
 
 
 async def _changed(
-    account: BillingAccount, actor: User, kind: EventKind, values: dict[str, Any] | None
+    live: Live,
+    account: BillingAccount,
+    actor: User,
+    kind: EventKind,
+    values: dict[str, Any] | None,
 ) -> None:
     role = "subscription" if kind is EventKind.SUBSCRIPTION_CONTACT_CHANGED else "billing"
     who = (
@@ -168,7 +174,7 @@ async def _changed(
         else "the subscription contact"
     )
     summary = f"The {role} contact is now {who}."
-    await record_event(account, kind, f"{role.capitalize()} contact changed", summary)
+    await record_event(live, account, kind, f"{role.capitalize()} contact changed", summary)
     await log_activity(account.id, actor, f"{role}_contact_changed", summary)
 
 

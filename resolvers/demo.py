@@ -18,6 +18,7 @@ from core import clock
 from models.accounts import BillingAccount, Manager
 from models.auth import TokenPurpose
 from models.users import User
+from notifications.live import Live
 from notifications.outbox import app_link
 from resolvers.accounts import AddressValue, NewAccount, create_billing_account
 from resolvers.auth import LINK_LIFETIME, issue_token
@@ -31,7 +32,7 @@ DEMO_ADDRESS = AddressValue(
 )
 
 
-async def seed_demo(gateway: PaymentGateway) -> str:
+async def seed_demo(gateway: PaymentGateway, live: Live) -> str:
     """Create the demo account if missing; return (and print) a sign-in link for its owner."""
     account = await BillingAccount.filter(
         company_name=DEMO_COMPANY, managers__user__email=DEMO_EMAIL
@@ -54,7 +55,7 @@ async def seed_demo(gateway: PaymentGateway) -> str:
         owner.first_signed_in_at = owner.first_signed_in_at or now
         owner.email_confirmed_at = owner.email_confirmed_at or now
         await owner.save(update_fields=["first_signed_in_at", "email_confirmed_at"])
-        await _extras(account, owner, gateway)
+        await _extras(account, owner, gateway, live)
     owner = await User.get(email=DEMO_EMAIL)
     token = await issue_token(owner, TokenPurpose.SIGN_IN, owner.email, LINK_LIFETIME)
     link = app_link("/sign-in", token)
@@ -67,16 +68,18 @@ async def seed_demo(gateway: PaymentGateway) -> str:
     return link
 
 
-async def _extras(account: BillingAccount, owner: User, gateway: PaymentGateway) -> None:
+async def _extras(
+    account: BillingAccount, owner: User, gateway: PaymentGateway, live: Live
+) -> None:
     """What later features add to the demo; each step on its own, never fatal."""
     steps: list[tuple[str, Callable[[BillingAccount, User], Awaitable[None]]]] = [
         ("second manager", _second_manager),
         ("cards", functools.partial(_cards, gateway=gateway)),
         ("pending invitation", _invitation),
-        ("custom billing contact", _billing_contact),
+        ("custom billing contact", functools.partial(_billing_contact, live=live)),
         (
             "subscriptions and invoices",
-            functools.partial(_subscriptions_and_invoices, gateway=gateway),
+            functools.partial(_subscriptions_and_invoices, gateway=gateway, live=live),
         ),
         ("catalog", _catalog),
     ]
@@ -118,10 +121,11 @@ async def _invitation(account: BillingAccount, owner: User) -> None:
     await invite(owner, account.id, "new.colleague@example.com")
 
 
-async def _billing_contact(account: BillingAccount, owner: User) -> None:
+async def _billing_contact(account: BillingAccount, owner: User, *, live: Live) -> None:
     from resolvers.contacts import ContactValue, set_billing_contact
 
     await set_billing_contact(
+        live,
         owner,
         account.id,
         custom=ContactValue(
@@ -135,7 +139,7 @@ async def _billing_contact(account: BillingAccount, owner: User) -> None:
 
 
 async def _subscriptions_and_invoices(
-    account: BillingAccount, owner: User, *, gateway: PaymentGateway
+    account: BillingAccount, owner: User, *, gateway: PaymentGateway, live: Live
 ) -> None:
     from models.invoices import Invoice, InvoiceStatus
     from models.subscriptions import Deployment, SalesChannel
@@ -147,6 +151,7 @@ async def _subscriptions_and_invoices(
     year = timedelta(days=365)
     # a direct subscription: its invoice stays open
     await create_subscription(
+        live,
         NewSubscription(
             account_id=account.id,
             plan="Premium",
@@ -155,10 +160,11 @@ async def _subscriptions_and_invoices(
             unit_price_minor=29_000,
             start_date=today,
             end_date=today + year,
-        )
+        ),
     )
     # one bought through a reseller: managed there, no invoice here
     await create_subscription(
+        live,
         NewSubscription(
             account_id=account.id,
             plan="Ultimate",
@@ -170,20 +176,21 @@ async def _subscriptions_and_invoices(
             channel=SalesChannel.RESELLER,
             reseller_name="Example Reseller AG",
             issue_invoice=False,
-        )
+        ),
     )
     # a paid invoice (with the default card) and a voided one
-    paid = await issue_invoice(account, [LineValue("Onboarding workshop", 1, 150_000)])
+    paid = await issue_invoice(live, account, [LineValue("Onboarding workshop", 1, 150_000)])
     card = await default_method(account.id)
     await pay_invoice(
         gateway,
+        live,
         owner,
         paid.id,
         idempotency_key="demo-onboarding",
         payment_method_id=card.id if card else None,
         payment_token=None if card else "tok_visa",
     )
-    voided = await issue_invoice(account, [LineValue("Training (cancelled)", 2, 40_000)])
+    voided = await issue_invoice(live, account, [LineValue("Training (cancelled)", 2, 40_000)])
     await Invoice.filter(id=voided.id).update(status=InvoiceStatus.VOID)
 
 

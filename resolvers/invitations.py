@@ -20,6 +20,7 @@ from models.invitations import Invitation, InvitationState, InvitationStatus
 from models.notifications import EventKind
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from notifications.outbox import app_link, enqueue_email
 from resolvers.access import can_see_account, manager_of, may_use_portal
 from resolvers.activity import log_activity
@@ -200,7 +201,7 @@ async def _invitee(email: str) -> User:
     return user
 
 
-async def accept(token: str, viewer: User | None) -> Accepted:
+async def accept(live: Live, token: str, viewer: User | None) -> Accepted:
     """R-MGR-1: the invitee becomes a manager; signed out, they are signed in."""
     invitation = await _usable(token)
     if viewer is not None and viewer.email != invitation.email:
@@ -220,6 +221,7 @@ async def accept(token: str, viewer: User | None) -> Accepted:
         if not await Manager.exists(account_id=account.id, user_id=user.id):
             await Manager.create(account=account, user=user, added_at=now)
             await record_event(
+                live,
                 account,
                 EventKind.MANAGER_ADDED,
                 "Manager added",

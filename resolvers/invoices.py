@@ -36,6 +36,7 @@ from models.payments import Payment, PaymentMethod, PaymentStatus
 from models.subscriptions import SalesChannel, Subscription
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from notifications.outbox import Attachment
 from resolvers import statements
 from resolvers.access import manager_of
@@ -131,6 +132,7 @@ async def buyer_snapshot(account: BillingAccount) -> dict[str, Any]:
 
 
 async def issue_invoice(
+    live: Live,
     account: BillingAccount,
     lines: Sequence[LineValue],
     *,
@@ -193,6 +195,7 @@ async def issue_invoice(
         await InvoiceLine.bulk_create(rows)
         total = format_amount(invoice.total_minor, invoice.currency)
         await record_event(
+            live,
             account,
             EventKind.INVOICE_ISSUED,
             f"Invoice {invoice.number} issued",

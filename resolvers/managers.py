@@ -11,8 +11,8 @@ from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
-from notifications import live
 from notifications.events import record_event
+from notifications.live import Live
 from resolvers.access import can_see_account, manager_of
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
@@ -70,7 +70,7 @@ async def _drop_contacts_of(account: BillingAccount, manager: Manager) -> None:
     await account.save(update_fields=["billing_contact_kind"])
 
 
-async def remove_manager(actor: User, manager_id: int) -> BillingAccount:
+async def remove_manager(live: Live, actor: User, manager_id: int) -> BillingAccount:
     """R-MGR-2/3: never the last manager, never the owner before a transfer."""
     async with in_transaction():
         target = await visible_manager(actor, manager_id)
@@ -91,6 +91,7 @@ async def remove_manager(actor: User, manager_id: int) -> BillingAccount:
         await target.delete()
         email = target.user.email
         await record_event(
+            live,
             account,
             EventKind.MANAGER_REMOVED,
             "Manager removed",

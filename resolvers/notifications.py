@@ -18,6 +18,7 @@ from models.auth import Session
 from models.notifications import Notification
 from models.users import User
 from notifications import stream as live_stream
+from notifications.live import Live
 from notifications.stream import NotificationItem
 from resolvers.access import managed_account_ids, manager_of
 from resolvers.errors import NotFound
@@ -116,13 +117,13 @@ AUDIENCE = LiveAudience()
 
 
 async def stream(
-    user: User, session_id: int, account_id: int | None, after: int | None
+    live: Live, user: User, session_id: int, account_id: int | None, after: int | None
 ) -> AsyncGenerator[NotificationItem, None]:
     """The live notifications of `user`'s session; NOT_FOUND for an account they don't manage;
     ends when the session or membership ends."""
     if account_id is not None:
         await manager_of(user, account_id)
-    items = live_stream.stream(AUDIENCE, user.id, session_id, account_id, after)
+    items = live_stream.stream(live, AUDIENCE, user.id, session_id, account_id, after)
     metrics.SUBSCRIPTIONS_OPEN.inc()
     try:
         async with contextlib.aclosing(items):

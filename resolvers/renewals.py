@@ -1,7 +1,7 @@
 """Automatic renewals and expiry notices (R-SUB-3, R-NOT-1).
 
-`run_renewals(gateway, as_of)` renews every active, auto-renewing direct subscription whose term has
-ended by `as_of`: it issues the renewal invoice (one per subscription and period, by its
+`run_renewals(gateway, live, as_of)` renews every active, auto-renewing direct subscription whose
+term has ended by `as_of`: it issues the renewal invoice (one per subscription and period, by its
 unique `renewal_key`), charges its renewal card (the one chosen for it, else the default;
 R-PAY-6) under the idempotency key of that period,
 and the payment's success extends the term and records SUBSCRIPTION_RENEWED in the same
@@ -36,6 +36,7 @@ from models.notifications import EventKind
 from models.payments import PaymentStatus
 from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
 from notifications.events import record_event
+from notifications.live import Live
 from resolvers.errors import DomainError
 from resolvers.invoices import LineValue, issue_invoice
 from resolvers.payments import (
@@ -65,7 +66,10 @@ def renewal_key(subscription: Subscription) -> str:
 
 
 async def run_renewals(
-    gateway: PaymentGateway, as_of: date, progress: Callable[[str], None] | None = None
+    gateway: PaymentGateway,
+    live: Live,
+    as_of: date,
+    progress: Callable[[str], None] | None = None,
 ) -> RenewalRun:
     run = RenewalRun()
     say = progress or log.info
@@ -76,41 +80,43 @@ async def run_renewals(
         end_date__lte=as_of,
     ).order_by("id")
     for subscription in due:
-        outcome = await renew(gateway, subscription)
+        outcome = await renew(gateway, live, subscription)
         if outcome == "renewed":
             run.renewed += 1
         elif outcome == "failed":
             run.failed += 1
         say(f"{subscription.name}: {outcome}")
-    run.expiring_notices_sent = await send_expiring_notices(as_of, say)
+    run.expiring_notices_sent = await send_expiring_notices(live, as_of, say)
     await expire_ended(as_of)
     return run
 
 
-async def renew(gateway: PaymentGateway, subscription: Subscription) -> str:
+async def renew(gateway: PaymentGateway, live: Live, subscription: Subscription) -> str:
     """'renewed', 'failed' (newly told), or 'unchanged' (this period was already handled)."""
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     period = subscription.end_date
-    invoice = await _renewal_invoice(account, subscription)
+    invoice = await _renewal_invoice(live, account, subscription)
     card = await renewal_method(subscription)  # R-PAY-6: its own card, else the default
     if card is None:
-        return await _failed(account, subscription, period, "There is no card on file.")
+        return await _failed(live, account, subscription, period, "There is no card on file.")
     key = renewal_key(subscription)
     print_ = fingerprint(invoice.id, card.id, None)
     try:
         payment = await start_payment(
             invoice, ChargeCard(card.gateway_ref, card.brand, card.last4, card.id), key, print_
         )
-        outcome = await complete_payment(gateway, payment)
+        outcome = await complete_payment(gateway, live, payment)
     except DomainError as error:
-        return await _failed(account, subscription, period, error.message)
+        return await _failed(live, account, subscription, period, error.message)
     if outcome.payment.status is PaymentStatus.SUCCEEDED:
         return "renewed" if outcome.recorded_now else "unchanged"
     reason = outcome.payment.failure_message or "The payment failed."
-    return await _failed(account, subscription, period, reason)
+    return await _failed(live, account, subscription, period, reason)
 
 
-async def _renewal_invoice(account: BillingAccount, subscription: Subscription) -> Invoice:
+async def _renewal_invoice(
+    live: Live, account: BillingAccount, subscription: Subscription
+) -> Invoice:
     existing = await Invoice.get_or_none(renewal_key=f"{subscription.id}:{subscription.end_date}")
     if existing is not None:
         return existing
@@ -122,13 +128,15 @@ async def _renewal_invoice(account: BillingAccount, subscription: Subscription) 
         term_price_per_seat(subscription.unit_price_minor, start, end),
     )
     try:
-        return await issue_invoice(account, [line], subscription=subscription, renewal_for=start)
+        return await issue_invoice(
+            live, account, [line], subscription=subscription, renewal_for=start
+        )
     except IntegrityError:  # a concurrent run issued it first: its renewal_key is unique
         return await Invoice.get(renewal_key=f"{subscription.id}:{subscription.end_date}")
 
 
 async def _failed(
-    account: BillingAccount, subscription: Subscription, period: date, reason: str
+    live: Live, account: BillingAccount, subscription: Subscription, period: date, reason: str
 ) -> str:
     async with in_transaction():
         locked = await Subscription.filter(id=subscription.id).select_for_update().get()
@@ -137,6 +145,7 @@ async def _failed(
         locked.renewal_failed_for = period
         await locked.save(update_fields=["renewal_failed_for"])
         await record_event(
+            live,
             account,
             EventKind.SUBSCRIPTION_RENEWAL_FAILED,
             f"Renewal of {locked.name} failed",
@@ -148,7 +157,7 @@ async def _failed(
     return "failed"
 
 
-async def send_expiring_notices(as_of: date, say: Callable[[str], None]) -> int:
+async def send_expiring_notices(live: Live, as_of: date, say: Callable[[str], None]) -> int:
     """SUBSCRIPTION_EXPIRING once per end date for subscriptions that will not renew."""
     candidates = await Subscription.filter(
         status=SubscriptionStatus.ACTIVE,
@@ -169,6 +178,7 @@ async def send_expiring_notices(as_of: date, say: Callable[[str], None]) -> int:
             account = await BillingAccount.get(id=locked.account_id)  # type: ignore[attr-defined]
             days = (locked.end_date - as_of).days
             await record_event(
+                live,
                 account,
                 EventKind.SUBSCRIPTION_EXPIRING,
                 f"Subscription {locked.name} expires on {locked.end_date}",
@@ -194,7 +204,8 @@ async def _main(as_of: date) -> RenewalRun:
 
     settings = get_settings()
     async with open_database(settings):
-        return await run_renewals(Services.from_settings(settings).gateway, as_of, print)
+        services = Services.from_settings(settings)
+        return await run_renewals(services.gateway, services.live, as_of, print)
 
 
 async def _every(hours: float) -> None:
@@ -210,11 +221,11 @@ async def _every(hours: float) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     settings = get_settings()
-    gateway = Services.from_settings(settings).gateway
+    services = Services.from_settings(settings)
     async with open_database(settings):
         while not stop.is_set():
             print(f"Renewals as of {clock.today()}", flush=True)
-            _report(await run_renewals(gateway, clock.today(), print))
+            _report(await run_renewals(services.gateway, services.live, clock.today(), print))
             try:
                 await asyncio.wait_for(stop.wait(), hours * 3600)
             except TimeoutError:

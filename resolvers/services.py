@@ -9,6 +9,7 @@ from adapters.gitlab import CALLBACK_PATH, GitLabProvider, provider_from_setting
 from adapters.payments import PaymentGateway, SandboxGateway, gateway_from_name
 from core import clock
 from core.settings import Settings, get_settings
+from notifications.live import Live
 
 __all__ = ["CALLBACK_PATH", "Services"]
 
@@ -20,6 +21,8 @@ class Services:
     """The payment gateway (R-PAY-5): the sandbox unless `PORTAL_PAYMENT_GATEWAY` names another."""
     gitlab: GitLabProvider | None
     """The configured GitLab instance (R-AUTH-6), or None when sign-in with it is off."""
+    live: Live
+    """Live delivery: the broadcast hub, once the server has started it (R-NOT-3)."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Services:
@@ -28,6 +31,7 @@ class Services:
             settings=settings,
             gateway=gateway_for(settings),
             gitlab=provider_from_settings(settings),
+            live=Live(),
         )
 
 

@@ -36,6 +36,7 @@ from models.subscriptions import (
 )
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from notifications.outbox import app_link
 from resolvers.access import manager_of
 from resolvers.activity import log_activity
@@ -138,7 +139,9 @@ def _term_line(subscription: Subscription) -> LineValue:
     )
 
 
-async def create_subscription(data: NewSubscription) -> tuple[Subscription, Invoice | None]:
+async def create_subscription(
+    live: Live, data: NewSubscription
+) -> tuple[Subscription, Invoice | None]:
     """Operator: a new subscription; a direct sale issues its invoice, a reseller's none."""
     plan, reseller = _clean_new(data)
     account = await BillingAccount.get_or_none(id=data.account_id)
@@ -161,13 +164,13 @@ async def create_subscription(data: NewSubscription) -> tuple[Subscription, Invo
             reseller_name=reseller,
             created_at=clock.now(),
         )
-        await announce_created(account, subscription)
+        await announce_created(live, account, subscription)
         await log_activity(
             account.id, None, "subscription_created", f"Subscription {subscription.name} created"
         )
         if data.channel is SalesChannel.DIRECT and data.issue_invoice:
             invoice = await issue_invoice(
-                account, [_term_line(subscription)], subscription=subscription
+                live, account, [_term_line(subscription)], subscription=subscription
             )
     return subscription, invoice
 
@@ -209,7 +212,11 @@ def provisioning(subscription: Subscription) -> Provisioning:
 
 
 async def announce_created(
-    account: BillingAccount, subscription: Subscription, *, bought_by: str | None = None
+    live: Live,
+    account: BillingAccount,
+    subscription: Subscription,
+    *,
+    bought_by: str | None = None,
 ) -> None:
     """SUBSCRIPTION_CREATED with the purchase confirmation and how to get access (R-SUB-5)."""
     how = provisioning(subscription)
@@ -222,6 +229,7 @@ async def announce_created(
         f"{subscription.start_date} to {subscription.end_date}{where}."
     )
     await record_event(
+        live,
         account,
         EventKind.SUBSCRIPTION_CREATED,
         f"Subscription {subscription.name} purchased",
@@ -311,7 +319,7 @@ async def set_auto_renew(actor: User, subscription_id: int, auto_renew: bool) ->
     return subscription
 
 
-async def cancel_subscription(subscription_id: int) -> Subscription:
+async def cancel_subscription(live: Live, subscription_id: int) -> Subscription:
     """Operator: ends the subscription now; it will not renew."""
     subscription = await Subscription.get_or_none(id=subscription_id)
     if subscription is None:
@@ -323,6 +331,7 @@ async def cancel_subscription(subscription_id: int) -> Subscription:
         subscription.auto_renew = False
         await subscription.save(update_fields=["status", "auto_renew"])
         await record_event(
+            live,
             account,
             EventKind.SUBSCRIPTION_CANCELLED,
             f"Subscription {subscription.name} cancelled",
@@ -368,7 +377,7 @@ async def license_for_viewer(actor: User, subscription_id: int) -> dict[str, Any
     return license_document(subscription, account)
 
 
-async def extend_renewed_term(account: BillingAccount, invoice: Invoice) -> None:
+async def extend_renewed_term(live: Live, account: BillingAccount, invoice: Invoice) -> None:
     """A paid renewal invoice extends its subscription by one term (R-SUB-3), once."""
     if invoice.renewal_for is None or invoice.subscription_id is None:  # type: ignore[attr-defined]
         return
@@ -385,6 +394,7 @@ async def extend_renewed_term(account: BillingAccount, invoice: Invoice) -> None
     subscription.renewal_failed_for = None
     await subscription.save(update_fields=["start_date", "end_date", "renewal_failed_for"])
     await record_event(
+        live,
         account,
         EventKind.SUBSCRIPTION_RENEWED,
         f"Subscription {subscription.name} renewed",

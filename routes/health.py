@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from tortoise.connection import connections
 
+from resolvers.services import Services
 from routes.problems import problem
 
 
@@ -16,11 +17,19 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     """Ready when the database answers and the broadcast hub is connected."""
-    checks = {"database": await _database_ready(), "broadcast": await request.app.state.hub.ping()}
-    if all(checks.values()):
-        return JSONResponse({"status": "ready", **checks})
-    down = ", ".join(name for name, ok in checks.items() if not ok)
-    return problem(503, f"Not ready: {down} unreachable.", readiness="unavailable", **checks)
+    database, broadcast = await _database_ready(), await _broadcast_ready(request)
+    if database and broadcast:
+        return JSONResponse({"status": "ready", "database": database, "broadcast": broadcast})
+    down = ", ".join(
+        name for name, ok in (("database", database), ("broadcast", broadcast)) if not ok
+    )
+    return problem(
+        503,
+        f"Not ready: {down} unreachable.",
+        readiness="unavailable",
+        database=database,
+        broadcast=broadcast,
+    )
 
 
 async def _database_ready() -> bool:
@@ -29,6 +38,12 @@ async def _database_ready() -> bool:
     except Exception:
         return False
     return True
+
+
+async def _broadcast_ready(request: Request) -> bool:
+    services: Services = request.app.state.services
+    hub = services.live.hub
+    return hub is not None and await hub.ping()
 
 
 def health_routes() -> list[BaseRoute]:

@@ -72,7 +72,7 @@ class Mutation:
         session = info.context.session
         if session is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "You are not signed in.")
-        await auth.sign_out(session)
+        await auth.sign_out(info.context.services.live, session)
         return SignOutPayload()
 
     @strawberry.mutation

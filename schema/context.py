@@ -89,6 +89,8 @@ class Context:
 
     request: Request | WebSocket
     response: Response | WebSocket | None
+    services: Services
+    """The process's services, built once at start-up (`resolvers.services`)."""
     session: Session | None = None
     user: User | None = None
     loaders: Loaders = field(default_factory=Loaders)
@@ -96,7 +98,6 @@ class Context:
     request_id: str = field(default_factory=current_request_id.get)
     operator: bool = False
     client_address: str | None = None
-    services: Services = field(default_factory=Services.from_settings)
 
     @property
     def client(self) -> str:

@@ -8,21 +8,17 @@ verdict stays right for every request.
 
 A request's documents share one budget: the operations of a batch are charged together.
 
-Persisted documents: Apollo's automatic persisted queries (`extensions.persistedQuery
-.sha256Hash`) and, with `PORTAL_GRAPHQL_TRUSTED_DOCUMENTS`, a trusted-documents mode in which
-only the documents of that manifest (hash → text, as the front-end build writes it) run.
+A document sent by hash (persisted or trusted documents) is resolved first, by
+`schema.persisted`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 import strawberry
@@ -43,6 +39,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from core.settings import Settings, get_settings
 from schema.cost import DocumentCost, FragmentCycle, document_cost
+from schema.persisted import PersistedDocuments, resolve_persisted
 
 T = TypeVar("T")
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -251,37 +248,6 @@ async def _maybe_off_loop(size: int, fn: Callable[..., T], *args: Any, **kwargs:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-class PersistedDocuments:
-    """Automatic persisted queries: documents by sha256, learnt from earlier requests."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._by_hash: OrderedDict[str, str] = OrderedDict()
-
-    def get(self, digest: str) -> str | None:
-        found = self._by_hash.get(digest)
-        if found is not None:
-            self._by_hash.move_to_end(digest)
-        return found
-
-    def put(self, digest: str, text: str) -> None:
-        self._by_hash[digest] = text
-        while len(self._by_hash) > self.size:
-            self._by_hash.popitem(last=False)
-
-
-@lru_cache(maxsize=4)
-def trusted_documents(path: Path) -> dict[str, str]:
-    """A manifest `{"<sha256>": "<document>"}` (or a list of documents); hashes checked."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    texts = list(raw.values()) if isinstance(raw, dict) else list(raw)
-    return {sha256(text): text for text in texts}
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=8)
 def validation_rules(
     base: tuple[type[ASTValidationRule], ...], introspection: bool
@@ -312,7 +278,7 @@ class DocumentGate(SchemaExtension):
     verdict: Verdict | None = None
 
     def on_operation(self) -> Iterator[None]:
-        self._resolve_persisted()
+        resolve_persisted(self.execution_context, self.owner.persisted)
         yield
 
     async def on_parse(self) -> AsyncIterator[None]:
@@ -368,44 +334,6 @@ class DocumentGate(SchemaExtension):
             problem, path = found
             raise GraphQLError(PROBLEMS[problem], extensions={"code": "INVALID", "field": path})
         yield
-
-    def _resolve_persisted(self) -> None:
-        context = self.execution_context
-        settings = get_settings()
-        persisted = (context.operation_extensions or {}).get("persistedQuery")
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        manifest = (
-            trusted_documents(settings.graphql_trusted_documents)
-            if settings.graphql_trusted_documents
-            else None
-        )
-        if digest is not None and not isinstance(digest, str):
-            raise GraphQLError("persistedQuery.sha256Hash must be a string.")
-        if context.query is None and digest is not None:
-            known = manifest.get(digest) if manifest is not None else None
-            if known is None and settings.graphql_persisted_queries:
-                known = self.owner.persisted.get(digest)
-            if known is None:
-                raise GraphQLError(
-                    "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
-                )
-            context.query = known
-        elif context.query is not None and digest is not None:
-            if sha256(context.query) != digest.lower():
-                raise GraphQLError(
-                    "provided sha does not match query",
-                    extensions={"code": "PERSISTED_QUERY_HASH_MISMATCH"},
-                )
-            if settings.graphql_persisted_queries and len(context.query) <= (
-                settings.graphql_max_query_chars
-            ):
-                self.owner.persisted.put(digest.lower(), context.query)
-        if manifest is not None and context.query is not None:
-            if sha256(context.query) not in manifest:
-                raise GraphQLError(
-                    "Only the front end's trusted documents are accepted here.",
-                    extensions={"code": "PERSISTED_QUERY_NOT_TRUSTED"},
-                )
 
 
 def _budget_of(request_context: Any, limits: Limits) -> Budget:

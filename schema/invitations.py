@@ -167,7 +167,7 @@ class Mutation:
     async def accept_invitation(self, info: Info, token: str) -> AcceptInvitationPayload:
         from schema.accounts import BillingAccount
 
-        accepted = await invitations.accept(token, info.context.user)
+        accepted = await invitations.accept(info.context.services.live, token, info.context.user)
         info.context.user = accepted.user  # the rest of this response is read as the invitee
         signed_in = accepted.signed_in
         session = (

@@ -59,7 +59,7 @@ class Mutation:
 
         viewer = info.context.acting_user
         pk = pk_of(manager_id, "BillingAccountManager", "managerId")
-        account = await managers.remove_manager(viewer, pk)
+        account = await managers.remove_manager(info.context.services.live, viewer, pk)
         if not await managers.still_manages(viewer, account.id):
             return RemoveManagerPayload()  # removed themself: nothing more to see
         return RemoveManagerPayload(billing_account=BillingAccount.from_model(account))

@@ -181,7 +181,7 @@ class NotificationStream:
         except DomainError as error:
             raise query_error(error) from error
         async with contextlib.aclosing(
-            notifications.stream(viewer, session.id, account, resume)
+            notifications.stream(info.context.services.live, viewer, session.id, account, resume)
         ) as items:
             try:
                 item = await anext(items, None)

@@ -167,6 +167,7 @@ class Mutation:
         )
         row, outcome = await purchases.buy_seats(
             info.context.services.gateway,
+            info.context.services.live,
             info.context.acting_user,
             _pk(subscription_id),
             seats,

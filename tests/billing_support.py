@@ -38,6 +38,7 @@ async def make_subscription(
     issue: bool = True,
 ) -> Subscription:
     subscription, _ = await create_subscription(
+        current_services().live,
         NewSubscription(
             account_id=account.id,
             plan="Premium",
@@ -50,7 +51,7 @@ async def make_subscription(
             channel=SalesChannel.RESELLER if reseller else SalesChannel.DIRECT,
             reseller_name=reseller,
             issue_invoice=issue,
-        )
+        ),
     )
     return subscription
 
@@ -58,7 +59,8 @@ async def make_subscription(
 async def make_invoice(
     account: BillingAccount, amount_minor: int = 10_000, quantity: int = 1
 ) -> Invoice:
-    return await issue_invoice(account, [LineValue("Premium seats", quantity, amount_minor)])
+    line = LineValue("Premium seats", quantity, amount_minor)
+    return await issue_invoice(current_services().live, account, [line])
 
 
 async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentMethod:

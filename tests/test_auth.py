@@ -198,7 +198,7 @@ async def test_r_auth_3_client_limit_ignores_forwarded_for(monkeypatch: pytest.M
     """R-AUTH-3: a client cannot escape its limit by sending made-up X-Forwarded-For headers."""
     from schema import schema
     from schema.context import Context
-    from tests.conftest import fake_request
+    from tests.conftest import current_services, fake_request
 
     monkeypatch.setenv("PORTAL_SIGN_IN_LIMIT_PER_CLIENT", "2")
     get_settings.cache_clear()
@@ -206,7 +206,7 @@ async def test_r_auth_3_client_limit_ignores_forwarded_for(monkeypatch: pytest.M
     for n in range(3):
         request = fake_request(client="192.0.2.9")
         request.scope["headers"] = [(b"x-forwarded-for", f"10.0.0.{n}".encode())]
-        context = Context(request=request, response=None)
+        context = Context(request=request, response=None, services=current_services())
         result = await schema.execute(
             REQUEST_LINK, variable_values={"email": f"u{n}@example.com"}, context_value=context
         )

@@ -292,7 +292,7 @@ async def test_r_prof_1_manager_contacts_follow_the_current_profile(db: None) ->
     once, the next invoice email goes to the new address greeting the new name, and the invoice
     names them; a custom contact keeps its own details."""
     from resolvers.invoices import LineValue, issue_invoice
-    from tests.conftest import emails_to, link_token
+    from tests.conftest import current_services, emails_to, link_token
 
     account, owner, _ = await setup()
     await gql(
@@ -308,7 +308,9 @@ async def test_r_prof_1_manager_contacts_follow_the_current_profile(db: None) ->
     assert shown["subscriptionContact"] == expected
     assert shown["billingContact"]["contact"] == expected
 
-    invoice = await issue_invoice(account, [LineValue("Premium", 1, 10_000)])
+    invoice = await issue_invoice(
+        current_services().live, account, [LineValue("Premium", 1, 10_000)]
+    )
     [mail] = [m for m in await emails_to("olivia@example.com") if "Invoice" in m.subject]
     assert mail.text_body.startswith("Hello Olivia Newname,")
     old_address = await emails_to("owner@example.com")

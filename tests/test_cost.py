@@ -24,7 +24,7 @@ from graphql import get_introspection_query, parse
 import schema.gate
 from core.settings import get_settings
 from schema.cost import FragmentCycle, document_cost
-from schema.gate import sha256
+from schema.persisted import sha256
 from tests.conftest import LiveServer, free_port, gql, make_account, owner_of, serve_app
 from tests.test_dashboard_queries import DASHBOARD
 
@@ -257,11 +257,11 @@ async def test_r_err_3_trusted_documents_mode_runs_only_the_manifest(
 async def _execute(query: str | None, extensions: dict[str, Any] | None) -> Any:
     from schema import schema as customer_schema
     from schema.context import Context
-    from tests.conftest import fake_request
+    from tests.conftest import current_services, fake_request
 
     return await customer_schema.execute(
         query,
-        context_value=Context(request=fake_request(), response=None),
+        context_value=Context(request=fake_request(), response=None, services=current_services()),
         operation_extensions=extensions,
     )
 

@@ -11,7 +11,7 @@ from models.accounts import BillingAccount, BillingContactKind, Contact, Contact
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
 from notifications.events import record_event
-from tests.conftest import emails_to, make_account, make_user
+from tests.conftest import current_services, emails_to, make_account, make_user
 
 
 async def with_custom_billing_contact(account: BillingAccount) -> None:
@@ -32,7 +32,13 @@ async def test_r_not_1_an_event_rolled_back_with_its_change_leaves_nothing(db: N
     account = await make_account()
     with pytest.raises(RuntimeError):
         async with in_transaction():
-            await record_event(account, EventKind.INVOICE_ISSUED, "Issued", "Invoice issued.")
+            await record_event(
+                current_services().live,
+                account,
+                EventKind.INVOICE_ISSUED,
+                "Issued",
+                "Invoice issued.",
+            )
             raise RuntimeError("the change failed")
     assert await Event.all().count() == 0
     assert await Notification.all().count() == 0
@@ -50,13 +56,23 @@ async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billi
     owner = await Manager.get(account_id=account.id, is_owner=True)
     async with in_transaction():
         await record_event(
-            account, EventKind.SUBSCRIPTION_RENEWED, "Renewed", "Renewed for a year."
+            current_services().live,
+            account,
+            EventKind.SUBSCRIPTION_RENEWED,
+            "Renewed",
+            "Renewed for a year.",
         )
     assert [e.subject for e in await emails_to("olga@acme.example")][-1] == "Renewed - Acme"
     assert [e.subject for e in await emails_to("billing@acme.example")] == ["Renewed - Acme"]
     assert await Notification.filter(user_id=owner.user_id).count() == 1  # type: ignore[attr-defined]
     async with in_transaction():
-        await record_event(account, EventKind.INVOICE_ISSUED, "Invoice issued", "INV-1 is due.")
+        await record_event(
+            current_services().live,
+            account,
+            EventKind.INVOICE_ISSUED,
+            "Invoice issued",
+            "INV-1 is due.",
+        )
     assert [e.subject for e in await emails_to("billing@acme.example")][-1] == (
         "Invoice issued - Acme"
     )
@@ -69,6 +85,7 @@ async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(db:
     account = await make_account("olga@acme.example", "Acme")
     async with in_transaction():
         await record_event(
+            current_services().live,
             account,
             EventKind.PAYMENT_FAILED,
             "Payment failed",
@@ -92,6 +109,8 @@ async def test_r_not_2_a_removed_managers_stale_contact_gets_nothing(db: None) -
     )
     await manager.delete()
     async with in_transaction():
-        await record_event(account, EventKind.SUBSCRIPTION_EXPIRING, "Expiring", "Soon.")
+        await record_event(
+            current_services().live, account, EventKind.SUBSCRIPTION_EXPIRING, "Expiring", "Soon."
+        )
     assert await emails_to("bob@example.com") == []
     assert await Notification.filter(user_id=bob.id).count() == 0

@@ -22,7 +22,7 @@ from resolvers.auth import authenticate
 from schema import operator_schema, schema
 from schema.context import Context
 from schema.relay import global_id
-from tests.conftest import fake_request, make_account, owner_of
+from tests.conftest import current_services, fake_request, make_account, owner_of
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -79,7 +79,9 @@ async def test_r_err_1_fuzz_operator_api_never_fails_unexpectedly(data: st.DataO
         | hypothesis_graphql.mutations(OPERATOR_SDL, custom_scalars=CUSTOM_SCALARS)
     )
     account = await _account()
-    context = Context(request=fake_request(), response=None, operator=True)
+    context = Context(
+        request=fake_request(), response=None, services=current_services(), operator=True
+    )
     result = await operator_schema.execute(_with_account(document, account), context_value=context)
     masked = [e for e in result.errors or [] if e.message == "Unexpected error."]
     assert masked == [], document
@@ -105,7 +107,9 @@ async def _run(document: str) -> list[Any]:
     account = await _account()
     viewer = await owner_of(account)
     document = _with_account(document, account)
-    context = Context(request=fake_request(viewer.token), response=None)
+    context = Context(
+        request=fake_request(viewer.token), response=None, services=current_services()
+    )
     found = await authenticate(viewer.token)
     assert found is not None
     context.session, context.user = found

@@ -36,7 +36,7 @@ from models.subscriptions import Deployment, Subscription
 from notifications.events import record_event
 from schema import schema
 from schema.relay import global_id
-from tests.conftest import Viewer, gql, make_account, make_user, owner_of
+from tests.conftest import Viewer, current_services, gql, make_account, make_user, owner_of
 
 # The type of object an id argument names, by the argument's name.
 ID_TYPES = {
@@ -201,7 +201,9 @@ async def populate(account: BillingAccount, second_manager: str) -> dict[str, st
         tax_treatment="STANDARD_RATE",
         buyer={"company_name": account.company_name},
     )
-    event = await record_event(account, EventKind.MANAGER_ADDED, "Manager added", "A test event")
+    event = await record_event(
+        current_services().live, account, EventKind.MANAGER_ADDED, "Manager added", "A test event"
+    )
     notification = await Notification.get(event_id=event.id)
     rows = {
         "BillingAccount": account.id,

@@ -24,9 +24,19 @@ from notifications.broadcast import Message as HubMessage
 from notifications.events import record_event
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
+from resolvers.services import Services
 from schema import schema
 from schema.context import Context
-from tests.conftest import Viewer, fake_request, gql, make_account, make_user, owner_of, sign_in
+from tests.conftest import (
+    Viewer,
+    current_services,
+    fake_request,
+    gql,
+    make_account,
+    make_user,
+    owner_of,
+    sign_in,
+)
 from tests.statements import counting_statements
 
 STREAM = """
@@ -40,17 +50,17 @@ SIGN_OUT = "mutation { signOut { userErrors { code } } }"
 
 
 @pytest_asyncio.fixture
-async def hub(db: None) -> AsyncIterator[Hub]:
+async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
     """The process's live channel and its relay, as the server lifespan starts them."""
     channel = Hub("memory://")
     await channel.start()
-    live.attach(channel)
+    services.live.hub = channel
     stop = asyncio.Event()
-    relay = asyncio.create_task(live.Relay(channel, poll=0.2).run_forever(stop))
+    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=0.2), stop))
     yield channel
     stop.set()
     await relay
-    live.attach(None)
+    services.live.hub = None
     await channel.stop()
 
 
@@ -88,7 +98,9 @@ async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def context_of(viewer: Viewer) -> Context:
-    context = Context(request=fake_request(viewer.token), response=None)
+    context = Context(
+        request=fake_request(viewer.token), response=None, services=current_services()
+    )
     found = await authenticate(viewer.token)
     assert found is not None
     context.session, context.user = found
@@ -108,7 +120,9 @@ async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
 
 async def happen(account: BillingAccount, title: str = "Invoice issued") -> Event:
     async with in_transaction():
-        return await record_event(account, EventKind.INVOICE_ISSUED, title, f"{title}: details")
+        return await record_event(
+            current_services().live, account, EventKind.INVOICE_ISSUED, title, f"{title}: details"
+        )
 
 
 def pk(global_id: str) -> int:
@@ -134,6 +148,33 @@ async def test_r_not_3_an_event_reaches_an_open_stream_after_commit(hub: Hub) ->
         await asyncio.sleep(0.01)
     assert (await Event.get(id=event.id)).published_at is not None
     await stream.close()
+
+
+async def test_r_not_3_the_relay_is_nudged_by_the_recorded_event_not_its_poll(
+    db: None, services: Services
+) -> None:
+    """Given a relay that would poll only once a minute, run through the process's live
+    delivery (as the server runs it), when an event is committed, then record_event's nudge
+    has it published within a second."""
+    channel = Hub("memory://")
+    await channel.start()
+    services.live.hub = channel
+    stop = asyncio.Event()
+    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=60), stop))
+    try:
+        account = await make_account()
+        await asyncio.sleep(0.05)  # the relay's first pass is done: it waits for a minute now
+        event = await happen(account, "Nudged")
+        for _ in range(100):
+            if (await Event.get(id=event.id)).published_at is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert (await Event.get(id=event.id)).published_at is not None
+    finally:
+        stop.set()
+        await relay
+        services.live.hub = None
+        await channel.stop()
 
 
 async def test_r_not_2_a_stream_gets_only_its_users_notifications(hub: Hub) -> None:
@@ -194,7 +235,9 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     owner = await owner_of(account)
     stream = await open_stream(hub, owner)
     async with in_transaction():
-        lost = await record_event(account, EventKind.PAYMENT_FAILED, "Lost", "Never published")
+        lost = await record_event(
+            current_services().live, account, EventKind.PAYMENT_FAILED, "Lost", "Never published"
+        )
         await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
     await asyncio.sleep(0.3)
     assert stream.received.empty()
@@ -203,12 +246,14 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     await stream.close()
 
 
-async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: None) -> None:
+async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(
+    db: None, services: Services
+) -> None:
     """Given a hub with tiny queues, when many events arrive at once, then the stream still
     delivers each exactly once (it replays from the database after the overflow)."""
     channel = Hub("memory://", queue_size=1)
     await channel.start()
-    live.attach(channel)
+    services.live.hub = channel
     try:
         account = await make_account()
         owner = await owner_of(account)
@@ -223,7 +268,7 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: No
         assert stream.received.empty()
         await stream.close()
     finally:
-        live.attach(None)
+        services.live.hub = None
         await channel.stop()
 
 
@@ -275,7 +320,9 @@ async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub)
     await other.close()
 
 
-async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -> None:
+async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(
+    hub: Hub, services: Services
+) -> None:
     """Given a manager with open streams (all accounts, and this account), when removed from
     the account, both streams end within a second."""
     account = await make_account()
@@ -285,7 +332,7 @@ async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -
     everything = await open_stream(hub, bob)
     this_one = await open_stream(hub, bob, account=ids.encode("BillingAccount", account.id))
     await Manager.filter(account_id=account.id, user_id=second.id).delete()
-    await live.announce_membership_change(second.id, account.id)
+    await services.live.announce_membership_change(second.id, account.id)
     await asyncio.wait_for(this_one.ended.wait(), 1.0)
     await asyncio.wait_for(everything.ended.wait(), 1.0)
 

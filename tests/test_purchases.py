@@ -446,13 +446,13 @@ async def test_r_sub_5_an_operator_order_confirms_to_the_subscription_contact(db
     confirmation to the subscription contact, here Bob, not the owner."""
     from models.accounts import Manager
     from resolvers.contacts import set_subscription_contact
-    from tests.conftest import make_user
+    from tests.conftest import current_services, make_user
 
     account = await make_account(country="US")
     owner = await owner_of(account)
     bob = await make_user("bob@example.com", "Bob", "Builder")
     manager = await Manager.create(account=account, user=bob, added_at=clock.now())
-    await set_subscription_contact(owner.user, account.id, manager.id)
+    await set_subscription_contact(current_services().live, owner.user, account.id, manager.id)
     await OutboxEmail.all().delete()
 
     await make_subscription(account, issue=False)

@@ -20,7 +20,7 @@ from models.payments import Payment, PaymentStatus
 from resolvers.payments import charges, gateway_key
 from resolvers.payments.reconcile import reconcile_once, run_forever
 from tests.billing_support import gateway, gid, make_invoice
-from tests.conftest import Viewer, gql, make_account, owner_of
+from tests.conftest import Viewer, current_services, gql, make_account, owner_of
 
 __all__ = ["gateway"]
 
@@ -108,11 +108,11 @@ async def test_r_err_6_an_uncharged_payment_is_failed_once_stale_then_paying_wor
 
     young = (await _pay(owner, invoice, "second"))["payInvoice"]
     assert young["userErrors"][0]["code"] == "INVOICE_NOT_PAYABLE"
-    assert await reconcile_once(gateway) == 0
+    assert await reconcile_once(gateway, current_services().live) == 0
 
     clock.advance(timedelta(minutes=16))
-    assert await reconcile_once(gateway) == 1
-    assert await reconcile_once(gateway) == 0  # settled once
+    assert await reconcile_once(gateway, current_services().live) == 1
+    assert await reconcile_once(gateway, current_services().live) == 0  # settled once
     failed = await Payment.get()
     assert failed.status is PaymentStatus.FAILED
     entry = await ActivityEntry.get(action="payment_failed_settled")
@@ -137,7 +137,7 @@ async def test_r_err_6_the_periodic_pass_runs_until_stopped(
     await _crash_after_charging(monkeypatch, await owner_of(account), invoice)
     clock.advance(timedelta(minutes=16))
     stop = asyncio.Event()
-    loop = asyncio.create_task(run_forever(stop, 0.01, gateway))
+    loop = asyncio.create_task(run_forever(stop, 0.01, gateway, current_services().live))
     for _ in range(500):
         if (await Payment.get()).status is not PaymentStatus.PENDING:
             break
@@ -175,7 +175,8 @@ async def test_r_err_6_concurrent_reconcilers_settle_once_on_postgres(
     clock.advance(timedelta(minutes=16))
 
     results = await asyncio.gather(
-        *(reconcile_once(gateway) for _ in range(8)), _pay(owner, invoice, "second")
+        *(reconcile_once(gateway, current_services().live) for _ in range(8)),
+        _pay(owner, invoice, "second"),
     )
     *passes, attempt = results
     assert sum(passes) <= 1  # the attempt may have been the one to settle it

@@ -12,7 +12,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from core import tracing
 from schema import build_schema
 from schema.context import Context
-from tests.conftest import fake_request
+from tests.conftest import current_services, fake_request
 
 SIGN_IN = 'mutation SignIn { signInWithLink(token: "tok-secret-123") { userErrors { code } } }'
 
@@ -44,7 +44,7 @@ async def test_operations_are_spans_without_their_arguments(db: None) -> None:
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     traced = build_schema(provider)
-    context = Context(request=fake_request(), response=None)
+    context = Context(request=fake_request(), response=None, services=current_services())
     result = await traced.execute(SIGN_IN, context_value=context)
     assert result.errors is None
     spans = exporter.get_finished_spans()

@@ -30,7 +30,7 @@ from resolvers.invitations import invite
 from resolvers.managers import remove_manager
 from schema import schema
 from tests.billing_support import add_card, gateway, gid, make_invoice, make_subscription
-from tests.conftest import Viewer, gql, make_account, make_user, sign_in
+from tests.conftest import Viewer, current_services, gql, make_account, make_user, sign_in
 
 # Types whose every instance belongs to a billing account.
 ACCOUNT_OWNED = {
@@ -196,6 +196,6 @@ async def test_r_mgr_2_nothing_account_owned_after_removal() -> None:
     assert "BillingAccount" in await walk(viewer, account)  # the walk does find things
     owner = await User.get(email="owner@example.com")
     manager = await Manager.get(account_id=account.id, user_id=second.id)
-    await remove_manager(owner, manager.id)
+    await remove_manager(current_services().live, owner, manager.id)
 
     assert await walk(viewer, account) == []

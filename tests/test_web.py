@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.routing import compile_path
 
 from routes.web import CLIENT_PATHS, DIST
 from tests.conftest import LiveServer, serve_app
@@ -100,6 +101,112 @@ async def test_client_paths_serve_the_app(live_server: LiveServer) -> None:
         assert "immutable" in asset.headers["cache-control"]
         assert (await client.get("/assets/missing.js")).status_code == 404
         assert (await client.get("/no-such-page", headers=HTML)).status_code == 404
+
+
+APP = WEB / "src" / "App.tsx"
+
+
+def app_routes(source: str) -> list[str]:
+    """The paths of the `<Route>` elements of a React Router tree, nested routes joined to
+    their parents' (a layout route without a path adds nothing; an index route is its
+    parent's path)."""
+    found: list[str] = []
+    parents: list[str] = []
+    position = 0
+    tag = re.compile(r"<Route\b|</Route\s*>")
+    while (match := tag.search(source, position)) is not None:
+        if match.group().startswith("</"):
+            parents.pop()
+            position = match.end()
+            continue
+        attributes, position = _attributes(source, match.end())
+        base = parents[-1] if parents else ""
+        path = base
+        own = re.search(
+            r"(?<![\w-])path=(?:\"([^\"]*)\"|'([^']*)'|\{([\"'`])(.*?)\3\})", attributes
+        )
+        if own is not None:
+            value = own.group(1) or own.group(2) or own.group(4) or ""
+            path = value if value.startswith("/") else f"{base.rstrip('/')}/{value}"
+        if own is not None or re.search(r"(?<![\w-])index\b", attributes):
+            found.append(path)
+        if not attributes.endswith("/"):
+            parents.append(path)  # its children follow, up to its </Route>
+    return found
+
+
+def _attributes(source: str, start: int) -> tuple[str, int]:
+    """A JSX tag's attributes, from `start` to the `>` that closes it, with each `{...}` value
+    but a string literal left out (they may hold `>` and elements of their own); and where the
+    tag ends."""
+    depth, quote = 0, ""
+    kept: list[str] = []
+    value: list[str] = []
+    for index in range(start, len(source)):
+        char = source[index]
+        if depth == 0:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == ">":
+                return "".join(kept).strip(), index + 1
+            elif char == "{":
+                depth, value = 1, []
+                continue
+            kept.append(char)
+        else:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth == 0:
+                literal = "".join(value).strip()
+                if re.fullmatch(r"([\"'`])[^\"'`]*\1", literal):
+                    kept.append("{" + literal + "}")
+            else:
+                value.append(char)
+    raise AssertionError(f"a <Route tag at {start} does not close")
+
+
+def example(route: str) -> str:
+    """A concrete URL path for a route: each `:param` segment filled in, a splat dropped."""
+    segments = [s for s in route.split("/") if s and s != "*"]
+    filled = ["QmlsbGluZ0FjY291bnQ6MQ" if s.startswith(":") else s for s in segments]
+    return "/" + "/".join(filled)
+
+
+def serves(pattern: str, path: str) -> bool:
+    return compile_path(pattern)[0].match(path) is not None
+
+
+def test_app_routes_are_read_nested_and_with_parameters() -> None:
+    """The reader behind the next test: nested, index and layout routes, `:param`s, `*`."""
+    source = """
+      <Routes>
+        <Route path="/a" element={<A title={x > 1 ? "it's" : "c"} path="/no" />} />
+        <Route path={"/b"} element={<B />} />
+        <Route element={<Layout />}>
+          <Route path="/accounts/:id" element={<Account />}>
+            <Route index element={<Summary />} />
+            <Route path="cards" element={<Cards />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    """
+    routes = app_routes(source)
+    assert routes == ["/a", "/b", "/accounts/:id", "/accounts/:id", "/accounts/:id/cards", "/*"]
+    assert example("/accounts/:id/cards") == "/accounts/QmlsbGluZ0FjY291bnQ6MQ/cards"
+
+
+def test_client_paths_are_exactly_the_app_routes() -> None:
+    """Every route of web/src/App.tsx is served the app by a CLIENT_PATHS pattern (so a link
+    to it, or a reload on it, does not answer 404), and every CLIENT_PATHS pattern is there
+    for some App.tsx route (none left over when a page goes)."""
+    routes = [r for r in app_routes(APP.read_text(encoding="utf-8")) if r.strip("/") != "*"]
+    assert "/accounts/:accountId/invoices/:invoiceId" in routes  # the reader found them
+    unserved = [r for r in routes if not any(serves(p, example(r)) for p in CLIENT_PATHS)]
+    assert unserved == [], f"add these App.tsx routes to routes/web.py CLIENT_PATHS: {unserved}"
+    unused = [p for p in CLIENT_PATHS if not any(serves(p, example(r)) for r in routes)]
+    assert unused == [], f"no App.tsx route for these CLIENT_PATHS: {unused}"
 
 
 async def test_api_routes_are_not_shadowed(live_server: LiveServer) -> None:

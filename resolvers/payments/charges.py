@@ -26,6 +26,7 @@ from models.notifications import EventKind
 from models.payments import Payment, PaymentStatus
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import amount_due, invoice_for_viewer
@@ -70,6 +71,7 @@ def key_reused() -> DomainError:
 
 async def pay_invoice(
     gateway: PaymentGateway,
+    live: Live,
     actor: User,
     invoice_id: int,
     *,
@@ -92,14 +94,14 @@ async def pay_invoice(
     existing = await Payment.get_or_none(account_id=invoice.account_id, idempotency_key=key)  # type: ignore[attr-defined]
     if existing is None:
         # R-ERR-6: a crashed attempt blocks the invoice no more
-        await settle_pending(gateway, invoice_id=invoice.id)
+        await settle_pending(gateway, live, invoice_id=invoice.id)
         card = await _card_for(gateway, actor, invoice, payment_method_id, payment_token)
         payment = await start_payment(invoice, card, key, print_, actor=actor)
     else:
         payment = existing
     if payment.request_fingerprint != print_:
         raise key_reused()
-    return await complete_payment(gateway, payment)
+    return await complete_payment(gateway, live, payment)
 
 
 async def _card_for(
@@ -159,12 +161,12 @@ async def start_payment(
         return await Payment.get(account_id=account_id, idempotency_key=key)
 
 
-async def complete_payment(gateway: PaymentGateway, payment: Payment) -> PaymentOutcome:
+async def complete_payment(gateway: PaymentGateway, live: Live, payment: Payment) -> PaymentOutcome:
     """Steps 2 and 3; also resumes a payment left PENDING by a crash or a concurrent request."""
     recorded = False
     if payment.status is PaymentStatus.PENDING:
         result = await charge(gateway, payment)
-        payment, recorded = await record_outcome(payment.id, result)
+        payment, recorded = await record_outcome(live, payment.id, result)
     invoice = await Invoice.get(id=payment.invoice_id)  # type: ignore[attr-defined]
     return PaymentOutcome(payment=payment, invoice=invoice, recorded_now=recorded)
 
@@ -198,7 +200,7 @@ async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
 
 
 async def record_outcome(
-    payment_id: int, result: ChargeResult, *, settled: str | None = None
+    live: Live, payment_id: int, result: ChargeResult, *, settled: str | None = None
 ) -> tuple[Payment, bool]:
     """Step 3: the first outcome recorded wins (True); later calls return it (False).
 
@@ -224,6 +226,7 @@ async def record_outcome(
                 invoice.status = InvoiceStatus.PAID
             await invoice.save(update_fields=["amount_paid_minor", "status"])
             await record_event(
+                live,
                 account,
                 EventKind.PAYMENT_SUCCEEDED,
                 f"Payment received for invoice {invoice.number}",
@@ -231,13 +234,16 @@ async def record_outcome(
                 invoice=invoice,
             )
             if invoice.status is InvoiceStatus.PAID:
-                await extend_renewed_term(account, invoice)
+                await extend_renewed_term(live, account, invoice)
                 from resolvers.purchases import complete_purchase  # it imports this module
 
-                await complete_purchase(account, invoice)  # R-SUB-4: a paid order is fulfilled
+                await complete_purchase(
+                    live, account, invoice
+                )  # R-SUB-4: a paid order is fulfilled
             summary = f"Paid {amount} for invoice {invoice.number} with {card}"
         else:
             await record_event(
+                live,
                 account,
                 EventKind.PAYMENT_FAILED,
                 f"Payment failed for invoice {invoice.number}",
@@ -272,7 +278,7 @@ INTERRUPTED = (
 
 
 async def settle(
-    gateway: PaymentGateway, payment: Payment, *, give_up_before: datetime | None
+    gateway: PaymentGateway, live: Live, payment: Payment, *, give_up_before: datetime | None
 ) -> bool:
     """Settle a pending payment with the gateway's record of its key (R-ERR-6).
 
@@ -295,7 +301,7 @@ async def settle(
         how = "settled after an interruption: the gateway never charged it, nothing was charged"
     else:
         return False
-    _, recorded = await record_outcome(payment.id, result, settled=how)
+    _, recorded = await record_outcome(live, payment.id, result, settled=how)
     return recorded
 
 
@@ -303,7 +309,9 @@ def stale_before() -> datetime:
     return clock.now() - timedelta(minutes=get_settings().payment_settle_after_minutes)
 
 
-async def settle_pending(gateway: PaymentGateway, *, invoice_id: int | None = None) -> int:
+async def settle_pending(
+    gateway: PaymentGateway, live: Live, *, invoice_id: int | None = None
+) -> int:
     """Settle the stale pending payments (of one invoice, or all); how many were recorded."""
     pending = Payment.filter(status=PaymentStatus.PENDING)
     if invoice_id is not None:
@@ -313,5 +321,5 @@ async def settle_pending(gateway: PaymentGateway, *, invoice_id: int | None = No
         pending = pending.filter(created_at__lt=stale_before())
     recorded = 0
     for payment in await pending.order_by("id"):
-        recorded += await settle(gateway, payment, give_up_before=stale_before())
+        recorded += await settle(gateway, live, payment, give_up_before=stale_before())
     return recorded

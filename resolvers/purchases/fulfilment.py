@@ -12,30 +12,31 @@ from models.purchases import Purchase, PurchaseKind, PurchaseStatus
 from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
 from models.users import User
 from notifications.events import record_event
+from notifications.live import Live
 from resolvers.activity import log_activity
 from resolvers.purchases.placing import add_on_units, one_year_from
 from resolvers.subscriptions import announce_created, next_subscription_name
 
 
-async def complete_purchase(account: BillingAccount, invoice: Invoice) -> None:
+async def complete_purchase(live: Live, account: BillingAccount, invoice: Invoice) -> None:
     """Step 3, in the transaction that records `invoice` as paid: fulfil its purchase once."""
     purchase = await Purchase.filter(invoice_id=invoice.id).select_for_update().first()
     if purchase is None or purchase.status is not PurchaseStatus.AWAITING_PAYMENT:
         return
     actor = await User.get_or_none(id=purchase.created_by_id)  # type: ignore[attr-defined]
     if purchase.kind is PurchaseKind.SUBSCRIPTION:
-        purchase.subscription = await _open_subscription(account, purchase, invoice, actor)
+        purchase.subscription = await _open_subscription(live, account, purchase, invoice, actor)
     elif purchase.kind is PurchaseKind.SEATS:
-        await _add_seats(account, purchase, actor)
+        await _add_seats(live, account, purchase, actor)
     else:
-        await _add_add_on(account, purchase, actor)
+        await _add_add_on(live, account, purchase, actor)
     purchase.status = PurchaseStatus.COMPLETED
     purchase.completed_at = clock.now()
     await purchase.save(update_fields=["status", "completed_at", "subscription_id"])
 
 
 async def _open_subscription(
-    account: BillingAccount, purchase: Purchase, invoice: Invoice, actor: User | None
+    live: Live, account: BillingAccount, purchase: Purchase, invoice: Invoice, actor: User | None
 ) -> Subscription:
     assert purchase.deployment is not None
     start = clock.today()
@@ -56,7 +57,7 @@ async def _open_subscription(
     )
     await Invoice.filter(id=invoice.id).update(subscription_id=subscription.id)
     who = (actor.full_name or actor.email) if actor else None
-    await announce_created(account, subscription, bought_by=who)
+    await announce_created(live, account, subscription, bought_by=who)
     await log_activity(
         account.id,
         actor,
@@ -68,7 +69,9 @@ async def _open_subscription(
     return subscription
 
 
-async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | None) -> None:
+async def _add_seats(
+    live: Live, account: BillingAccount, purchase: Purchase, actor: User | None
+) -> None:
     locked = (
         await Subscription.filter(id=purchase.subscription_id)  # type: ignore[attr-defined]
         .select_for_update()
@@ -78,6 +81,7 @@ async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | 
     locked.seats += purchase.quantity
     await locked.save(update_fields=["seats"])
     await record_event(
+        live,
         account,
         EventKind.SUBSCRIPTION_SEATS_CHANGED,
         f"Seats of {locked.name} changed",
@@ -92,13 +96,16 @@ async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | 
     )
 
 
-async def _add_add_on(account: BillingAccount, purchase: Purchase, actor: User | None) -> None:
+async def _add_add_on(
+    live: Live, account: BillingAccount, purchase: Purchase, actor: User | None
+) -> None:
     subscription = await Subscription.get(id=purchase.subscription_id)  # type: ignore[attr-defined]
     add_on = await CatalogAddOn.get_or_none(id=purchase.add_on_id)  # type: ignore[attr-defined]
     total = format_amount(purchase.quantity * purchase.unit_price_minor, purchase.currency)
     packs = f"{purchase.quantity} x {purchase.description}"
     each = f" ({add_on_units(add_on)} each)" if add_on else ""
     await record_event(
+        live,
         account,
         EventKind.ADD_ON_PURCHASED,
         f"{purchase.description} added to {subscription.name}",

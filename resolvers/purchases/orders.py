@@ -8,6 +8,7 @@ from models.accounts import BillingAccount
 from models.purchases import Purchase, PurchaseKind
 from models.subscriptions import Deployment, SalesChannel, Subscription
 from models.users import User
+from notifications.live import Live
 from resolvers.access import managed_account
 from resolvers.catalog import add_on_on_sale, plan_on_sale, price_in
 from resolvers.errors import DomainError, invalid
@@ -29,6 +30,7 @@ from resolvers.subscriptions import MAX_SEATS, subscription_for_viewer, term_pri
 
 async def buy_subscription(
     gateway: PaymentGateway,
+    live: Live,
     actor: User,
     account_id: int,
     *,
@@ -69,11 +71,12 @@ async def buy_subscription(
             deployment=deployment,
         )
 
-    return await place(gateway, actor, account, key, print_, order)
+    return await place(gateway, live, actor, account, key, print_, order)
 
 
 async def buy_seats(
     gateway: PaymentGateway,
+    live: Live,
     actor: User,
     subscription_id: int,
     seats: int,
@@ -126,12 +129,13 @@ async def buy_seats(
             target_seats=seats,
         )
 
-    outcome = await place(gateway, actor, account, key, print_, order, ("idempotencyKey",))
+    outcome = await place(gateway, live, actor, account, key, print_, order, ("idempotencyKey",))
     return await Subscription.get(id=subscription.id), outcome
 
 
 async def buy_add_on(
     gateway: PaymentGateway,
+    live: Live,
     actor: User,
     subscription_id: int,
     *,
@@ -175,4 +179,4 @@ async def buy_add_on(
             pack_size=add_on.pack_size,
         )
 
-    return await place(gateway, actor, account, key, print_, order)
+    return await place(gateway, live, actor, account, key, print_, order)

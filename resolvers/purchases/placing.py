@@ -20,6 +20,7 @@ from models.payments import Payment, PaymentMethod
 from models.purchases import Purchase, PurchaseKind, PurchaseStatus
 from models.subscriptions import Deployment, Subscription, SubscriptionStatus
 from models.users import User
+from notifications.live import Live
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 from resolvers.invoices import LineValue, issue_invoice
 from resolvers.payments import (
@@ -133,6 +134,7 @@ def active(subscription: Subscription, *field: str) -> None:
 
 async def place(
     gateway: PaymentGateway,
+    live: Live,
     actor: User,
     account: BillingAccount,
     key: str,
@@ -142,15 +144,15 @@ async def place(
 ) -> PurchaseOutcome:
     purchase = await Purchase.get_or_none(account_id=account.id, idempotency_key=key)
     if purchase is None:
-        purchase = await _record(actor, account, key, print_, await order())
+        purchase = await _record(live, actor, account, key, print_, await order())
     if purchase.request_fingerprint != print_:
         reused = key_reused()
         raise DomainError(reused.code, reused.message, list(key_field))
-    return await _settle(gateway, purchase, actor)
+    return await _settle(gateway, live, purchase, actor)
 
 
 async def _record(
-    actor: User, account: BillingAccount, key: str, print_: str, order: Order
+    live: Live, actor: User, account: BillingAccount, key: str, print_: str, order: Order
 ) -> Purchase:
     """Step 1: the invoice and the purchase, in one transaction; a concurrent duplicate
     (same key) loses on the unique (account, key) and finds the first one."""
@@ -161,7 +163,7 @@ async def _record(
                 if first is not None:  # a concurrent duplicate committed while this waited
                     return first
             invoice = await issue_invoice(
-                account, [order.line], subscription=order.subscription, actor=actor
+                live, account, [order.line], subscription=order.subscription, actor=actor
             )
             return await Purchase.create(
                 account=account,
@@ -228,7 +230,7 @@ async def _seats_line(order: Order, key: str) -> tuple[Order, Purchase | None]:
 
 
 async def _settle(
-    gateway: PaymentGateway, purchase: Purchase, actor: User | None
+    gateway: PaymentGateway, live: Live, purchase: Purchase, actor: User | None
 ) -> PurchaseOutcome:
     """Step 2: charge the purchase's card once under `purchase-<id>`, or replay that charge."""
     invoice = await Invoice.get(id=purchase.invoice_id)  # type: ignore[attr-defined]
@@ -248,7 +250,7 @@ async def _settle(
             invoice, card, key, fingerprint(invoice.id, method.id, None), actor=actor
         )
     if payment is not None:
-        outcome = await complete_payment(gateway, payment)  # a paid invoice completes the purchase
+        outcome = await complete_payment(gateway, live, payment)  # a paid invoice completes it
         payment, invoice = outcome.payment, outcome.invoice
     purchase = await Purchase.get(id=purchase.id)
     subscription_id = purchase.subscription_id  # type: ignore[attr-defined]

@@ -78,9 +78,12 @@ async def _account(global_id: str) -> AccountModel:
 class Mutation:
     @strawberry.mutation(description="Direct sales issue their invoice; reseller ones none.")
     @payload(SubscriptionPayload)
-    async def create_subscription(self, input: CreateSubscriptionInput) -> SubscriptionPayload:
+    async def create_subscription(
+        self, info: Info, input: CreateSubscriptionInput
+    ) -> SubscriptionPayload:
         account = await _account(input.billing_account_id)
         row, _invoice = await subscriptions.create_subscription(
+            info.context.services.live,
             subscriptions.NewSubscription(
                 account_id=account.id,
                 plan=input.plan,
@@ -93,13 +96,13 @@ class Mutation:
                 channel=input.channel,
                 reseller_name=input.reseller_name,
                 issue_invoice=input.issue_invoice,
-            )
+            ),
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="Tax frozen now from the company's country and tax ID.")
     @payload(InvoicePayload)
-    async def issue_invoice(self, input: IssueInvoiceInput) -> InvoicePayload:
+    async def issue_invoice(self, info: Info, input: IssueInvoiceInput) -> InvoicePayload:
         account = await _account(input.billing_account_id)
         subscription = None
         if input.subscription_id is not None:
@@ -109,15 +112,21 @@ class Mutation:
                 raise NotFound("Subscription", ["input", "subscriptionId"])
         lines = [LineValue(li.description, li.quantity, li.unit_price_minor) for li in input.lines]
         row = await issue_invoice(
-            account, lines, subscription=subscription, due_date=input.due_date
+            info.context.services.live,
+            account,
+            lines,
+            subscription=subscription,
+            due_date=input.due_date,
         )
         return InvoicePayload(invoice=Invoice.from_model(row))
 
     @strawberry.mutation
     @payload(SubscriptionPayload)
-    async def cancel_subscription(self, subscription_id: strawberry.ID) -> SubscriptionPayload:
+    async def cancel_subscription(
+        self, info: Info, subscription_id: strawberry.ID
+    ) -> SubscriptionPayload:
         pk = pk_of(subscription_id, "ProductSubscription", "subscriptionId")
-        row = await subscriptions.cancel_subscription(pk)
+        row = await subscriptions.cancel_subscription(info.context.services.live, pk)
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="May delete the default card (R-PAY-4).")
@@ -131,7 +140,8 @@ class Mutation:
 
     @strawberry.mutation(description="R-SUB-3; also sends SUBSCRIPTION_EXPIRING notices.")
     async def run_renewals(self, info: Info, as_of: date) -> RenewalRun:
-        run = await renewals.run_renewals(info.context.services.gateway, as_of)
+        services = info.context.services
+        run = await renewals.run_renewals(services.gateway, services.live, as_of)
         return RenewalRun(
             renewed=run.renewed, failed=run.failed, expiring_notices_sent=run.expiring_notices_sent
         )
