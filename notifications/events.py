@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core import clock
+from core import clock, ids
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
@@ -72,6 +72,28 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
     return list(found.values())
 
 
+def account_page_path(account_id: int) -> str:
+    return f"/accounts/{ids.encode('BillingAccount', account_id)}"
+
+
+def invoice_page_path(invoice: Invoice) -> str:
+    """Where the front end shows (and takes payment for) the invoice."""
+    account_id: int = invoice.account_id  # type: ignore[attr-defined]
+    return f"{account_page_path(account_id)}/invoices/{ids.encode('Invoice', invoice.id)}"
+
+
+def event_page_path(
+    account_id: int, invoice: Invoice | None = None, subscription: Subscription | None = None
+) -> str:
+    """The app page an event's email opens (R-NOT-6): its invoice, else the account's
+    subscriptions, else the account (the routes of `web/src/App.tsx`)."""
+    if invoice is not None:
+        return invoice_page_path(invoice)
+    if subscription is not None:
+        return f"{account_page_path(account_id)}/subscriptions"
+    return account_page_path(account_id)
+
+
 async def record_event(
     live: Live,
     account: BillingAccount,
@@ -83,12 +105,14 @@ async def record_event(
     invoice: Invoice | None = None,
     data: dict[str, Any] | None = None,
     attachments: tuple[Attachment, ...] = (),
-    link_path: str = "/billing",
+    link_path: str | None = None,
     email_template: str = "event",
     email_context: dict[str, Any] | None = None,
 ) -> Event:
     """Call inside the transaction of the change that caused the event. The email is
-    `email_template` (default: the generic event email) with `email_context` added."""
+    `email_template` (default: the generic event email) with `email_context` added; its
+    button opens `link_path` (default: the app page of the event's invoice, subscriptions or
+    account, `event_page_path`)."""
     now = clock.now()
     event = await Event.create(
         account=account,
@@ -112,7 +136,7 @@ async def record_event(
             "company": account.company_name,
             "action": ACTIONS.get(kind, "Open the Customers Portal"),
             "portal_user": recipient.user_id is not None,
-            "link": app_link(link_path),
+            "link": app_link(link_path or event_page_path(account.id, invoice, subscription)),
             **(email_context or {}),
         }
         await enqueue_email(recipient.email, email_template, attachments=attachments, **context)

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock, ids
+from core import clock
 from core.money import ensure_minor, format_amount, format_money
 from core.settings import get_settings
 from documents.invoice_pdf import (
@@ -35,7 +35,7 @@ from models.notifications import EventKind
 from models.payments import Payment, PaymentMethod, PaymentStatus
 from models.subscriptions import SalesChannel, Subscription
 from models.users import User
-from notifications.events import record_event
+from notifications.events import invoice_page_path, record_event
 from notifications.live import Live
 from notifications.outbox import Attachment
 from resolvers import statements
@@ -222,12 +222,6 @@ def require_seller_tax_id(treatment: TaxTreatment) -> None:
         "must show the seller's VAT/tax ID, and none is set. Set PORTAL_SELLER_TAX_ID (with "
         "PORTAL_SELLER_NAME, PORTAL_SELLER_ADDRESS and PORTAL_SELLER_COUNTRY) and retry.",
     )
-
-
-def invoice_page_path(invoice: Invoice) -> str:
-    """Where the front end shows (and takes payment for) the invoice."""
-    account = ids.encode("BillingAccount", invoice.account_id)  # type: ignore[attr-defined]
-    return f"/accounts/{account}/invoices/{ids.encode('Invoice', invoice.id)}"
 
 
 def invoice_email_context(invoice: Invoice) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from models.accounts import BillingAccount, BillingContactKind, Contact, Contact
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
 from notifications.events import record_event
+from tests.billing_support import gid
 from tests.conftest import current_services, emails_to, make_account, make_user
 
 
@@ -81,7 +82,8 @@ async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billi
 
 
 async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(db: None) -> None:
-    """Given PORTAL_APP_URL, the event email links to the page of that front end."""
+    """Given PORTAL_APP_URL, the event email links to a page of that front end: by default the
+    account's page (`/accounts/:id`, a route of the web app)."""
     account = await make_account("olga@acme.example", "Acme")
     async with in_transaction():
         await record_event(
@@ -90,12 +92,12 @@ async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(db:
             EventKind.PAYMENT_FAILED,
             "Payment failed",
             "Your card was declined.",
-            link_path="/billing/payment-methods",
         )
     email = (await emails_to("olga@acme.example"))[-1]
+    page = f"http://app.test/accounts/{gid('BillingAccount', account.id)}"
     assert "Your card was declined." in email.text_body
-    assert "Update your payment method: http://app.test/billing/payment-methods" in email.text_body
-    assert 'href="http://app.test/billing/payment-methods"' in email.html_body
+    assert f"Update your payment method: {page}" in email.text_body
+    assert f'href="{page}"' in email.html_body
     assert "Your card was declined." in email.html_body
 
 

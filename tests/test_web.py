@@ -275,11 +275,12 @@ async def test_gitlab_sign_in_offered_only_when_configured(
 async def test_r_not_6_links_in_invoice_and_purchase_emails_open_app_pages(
     live_server: LiveServer,
 ) -> None:
-    """R-NOT-6, R-SUB-5: the invoice page and the subscriptions page that emails and PDFs
-    link to are pages of the app (`/accounts/:id/invoices/:id`, `/accounts/:id/subscriptions`)."""
+    """R-NOT-6, R-SUB-5: the invoice page, the subscriptions page and the account page that
+    emails and PDFs link to are pages of the app (`/accounts/:id/invoices/:id`,
+    `/accounts/:id/subscriptions`, `/accounts/:id`)."""
     from models.invoices import Invoice
     from models.subscriptions import Deployment, Subscription
-    from resolvers.invoices import invoice_page_path
+    from notifications.events import event_page_path, invoice_page_path
     from resolvers.subscriptions import provisioning
 
     invoice = Invoice(id=6, account_id=3)
@@ -287,6 +288,8 @@ async def test_r_not_6_links_in_invoice_and_purchase_emails_open_app_pages(
     subscription.name = "S-1"
     link = provisioning(subscription).link
     paths = [invoice_page_path(invoice), link.split("app.test", 1)[1]]
+    # every other event's email opens its subscriptions or its account (never a missing page)
+    paths += [event_page_path(3, subscription=subscription), event_page_path(3)]
     app_routes = (web_root() / "src" / "App.tsx").read_text(encoding="utf-8")
     assert 'path="/accounts/:accountId/invoices/:invoiceId"' in app_routes
     assert 'path="/accounts/:accountId/subscriptions"' in app_routes
