@@ -37,6 +37,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     OperationType,
+    get_named_type,
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -155,6 +156,28 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A resolver's value that needs no further resolvers (a list of `InvoiceLine`s, a
+        `ProductSubscription { name }`) is completed plainly too."""
+        if not self._has_middleware() and self._may_be_plain(return_type, field_details_list):
+            try:
+                done = self._plain(return_type, field_details_list, result)
+            except Exception:
+                done = _MISS
+            if done is not _MISS:
+                return done
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def _try_plain(
         self,
         parent_type: GraphQLObjectType,
@@ -241,12 +264,28 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
                 break
             name = sub_fields[0].node.name.value
             read = readers.get(name)
-            if read is None or any(d.node.arguments or d.node.directives for d in sub_fields):
+            field_type = type_.fields[name].type if read is not None else None
+            if (
+                read is None
+                or field_type is None
+                or any(d.node.arguments or d.node.directives for d in sub_fields)
+                or not self._may_be_plain(field_type, sub_fields)
+            ):
                 plan = None
             else:
-                plan.append((response_name, read, type_.fields[name].type, sub_fields))
+                plan.append((response_name, read, field_type, sub_fields))
         plans[key] = (field_details_list, plan)
         return plan
+
+    def _may_be_plain(self, type_: GraphQLOutputType, field_details_list: Any) -> bool:
+        """Whether values of `type_` can be completed plainly at all (what the schema and the
+        selection decide; the values themselves may still fail)."""
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            return True
+        if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+            return self._plan(named, field_details_list) is not None
+        return False
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         key = self._shared_key()

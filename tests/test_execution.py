@@ -40,6 +40,11 @@ class Leafy:
     pals: list[Pal]
 
     @strawberry.field
+    def friends(self) -> list[Pal]:
+        """A resolver whose value needs no further resolvers."""
+        return self.pals
+
+    @strawberry.field
     def shout(self, times: int = 1) -> str:
         return self.name.upper() * times
 
@@ -91,7 +96,8 @@ class Counting(SchemaExtension):
 
 QUERY = """{
   one { name nickname colour day count brokenName tags shout(times: 2) n: name }
-  two: one { pal { name nick tags } pals { name tags } }
+  two: one { pal { name nick tags } pals { name tags } friends { name nick } }
+  brokenFriends: broken { friends { name } }
   broken { name brokenName }
   brokenPals: broken { pals { name } }
   notAnInt { name count }
@@ -121,6 +127,11 @@ def test_issue_11_plain_leaves_answer_as_graphql_core_does() -> None:
         {"name": "di", "tags": ["y"]},
     ]
     assert ("brokenPals", "pals", 1, "name") in [path for _, path in ours["errors"]]
+    assert ours["data"]["two"]["friends"] == [
+        {"name": "cy", "nick": "c"},
+        {"name": "di", "nick": None},
+    ]
+    assert ("brokenFriends", "friends", 1, "name") in [path for _, path in ours["errors"]]
     assert ("broken", "brokenName") in [path for _, path in ours["errors"]]
 
 
@@ -131,7 +142,7 @@ def test_issue_11_field_middleware_still_sees_every_field() -> None:
         run(executor, [Counting])
         seen.append(sorted(Counting.seen))
     assert seen[0] == seen[1]
-    assert seen[0].count("name") == 9 and "colour" in seen[0]
+    assert seen[0].count("name") == 13 and "colour" in seen[0]
 
 
 def test_issue_11_plain_leaves_skip_resolve_info(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,5 +158,5 @@ def test_issue_11_plain_leaves_skip_resolve_info(monkeypatch: pytest.MonkeyPatch
     # only the resolvers, the field with arguments and the fields that failed get one (a
     # failure deep inside a plain object sends the whole object down graphql-core's path)
     expected = ["one", "shout", "one", "broken", "brokenName", "notAnInt", "count"]
-    expected += ["broken", "pals", "name"]
+    expected += ["broken", "pals", "name", "friends", "broken", "friends", "name"]
     assert sorted(built) == sorted(expected)
