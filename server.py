@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from core.db import open_database
 from core.logs import banner, log_config
 from core.logs import configure as configure_logging
+from core.memory import tune_for_serving
 from core.settings import Settings, get_settings
 from notifications import live
 from notifications.broadcast import Hub
@@ -72,6 +73,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             else None
         )
         log.info("%s", banner(settings))
+        tune_for_serving()
         try:
             yield
         finally:
