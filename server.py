@@ -44,25 +44,29 @@ log = logging.getLogger("portal")
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    services: Services = app.state.services
     async with open_database(settings):
         if settings.demo:
             from resolvers.demo import seed_demo
 
-            await seed_demo(app.state.services.gateway)
+            await seed_demo(services.gateway, services.clock)
         hub = app.state.hub = Hub(settings.broadcast_url)
         await hub.start()
         live.attach(hub)
         stop = asyncio.Event()
-        relay = asyncio.create_task(live.Relay(hub).run_forever(stop), name="live-relay")
+        relay = asyncio.create_task(
+            live.Relay(hub, services.clock).run_forever(stop), name="live-relay"
+        )
         worker = (
-            asyncio.create_task(worker_for(settings).run_forever(stop))
+            asyncio.create_task(worker_for(settings, services.clock).run_forever(stop))
             if settings.run_worker
             else None
         )
         interval = settings.payment_reconcile_interval_seconds
         reconciler = (  # every instance may settle: outcomes are recorded once (R-ERR-6)
             asyncio.create_task(
-                reconcile.run_forever(stop, interval, app.state.services.gateway), name="payments"
+                reconcile.run_forever(stop, interval, services.gateway, services.clock),
+                name="payments",
             )
             if interval > 0
             else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
@@ -73,6 +73,7 @@ async def recipients(account: BillingAccount, kind: EventKind) -> list[Recipient
 
 
 async def record_event(
+    clock: Clock,
     account: BillingAccount,
     kind: EventKind,
     title: str,
@@ -114,6 +115,8 @@ async def record_event(
             "link": app_link(link_path),
             **(email_context or {}),
         }
-        await enqueue_email(recipient.email, email_template, attachments=attachments, **context)
+        await enqueue_email(
+            clock, recipient.email, email_template, attachments=attachments, **context
+        )
     live.nudge()  # the relay publishes it right after the commit (R-NOT-3)
     return event

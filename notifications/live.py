@@ -22,7 +22,7 @@ import time
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from models.notifications import Event, EventKind, Notification
 from notifications.broadcast import Hub, HubUnavailable
 from notifications.messages import (
@@ -101,8 +101,11 @@ async def announce_membership_change(user_id: int, account_id: int) -> None:
 class Relay:
     """Publishes committed, unpublished events; one per server process."""
 
-    def __init__(self, hub: Hub, *, poll: float = POLL_INTERVAL, batch: int = BATCH) -> None:
+    def __init__(
+        self, hub: Hub, clock: Clock, *, poll: float = POLL_INTERVAL, batch: int = BATCH
+    ) -> None:
         self.hub = hub
+        self.clock = clock
         self.poll = poll
         self.batch = batch
         self.wakeup = asyncio.Event()
@@ -141,7 +144,7 @@ class Relay:
             await (
                 Event.filter(id__in=published, published_at__isnull=True)
                 .using_db(conn)
-                .update(published_at=clock.now())
+                .update(published_at=self.clock.now())
             )
         return len(published)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from adapters.gitlab import CALLBACK_PATH, GitLabProvider, provider_from_settings
 from adapters.payments import PaymentGateway, SandboxGateway, gateway_from_name
-from core import clock
+from core.clock import Clock
 from core.settings import Settings, get_settings
 
 __all__ = ["CALLBACK_PATH", "Services"]
@@ -20,18 +20,22 @@ class Services:
     """The payment gateway (R-PAY-5): the sandbox unless `PORTAL_PAYMENT_GATEWAY` names another."""
     gitlab: GitLabProvider | None
     """The configured GitLab instance (R-AUTH-6), or None when sign-in with it is off."""
+    clock: Clock
+    """The one source of "now" (`core.clock`): every rule that reads the time reads this."""
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Services:
         settings = settings or get_settings()
+        clock = Clock()
         return cls(
             settings=settings,
-            gateway=gateway_for(settings),
+            gateway=gateway_for(settings, clock),
             gitlab=provider_from_settings(settings),
+            clock=clock,
         )
 
 
-def gateway_for(settings: Settings) -> PaymentGateway:
+def gateway_for(settings: Settings, clock: Clock) -> PaymentGateway:
     gateway = gateway_from_name(settings.payment_gateway)
     if isinstance(gateway, SandboxGateway):
         gateway.clock = clock.today  # card expiry follows the portal's clock

@@ -103,7 +103,9 @@ class Mutation:
         manager = pk_of(manager_id, "BillingAccountManager", "managerId")
         details = contact_details.to_value() if contact_details else None
         return SetContactPayload.of(
-            await contacts.set_subscription_contact(viewer, account, manager, details)
+            await contacts.set_subscription_contact(
+                info.context.services.clock, viewer, account, manager, details
+            )
         )
 
     @strawberry.mutation(
@@ -121,6 +123,7 @@ class Mutation:
             else None
         )
         updated = await contacts.set_billing_contact(
+            info.context.services.clock,
             viewer,
             account,
             same_as_subscription_contact=input.same_as_subscription_contact,

@@ -225,6 +225,7 @@ class Mutation:
         method = input.payment_method_id
         outcome = await payments.pay_invoice(
             info.context.services.gateway,
+            info.context.services.clock,
             info.context.acting_user,
             pk_of(input.invoice_id, "Invoice", "input", "invoiceId"),
             idempotency_key=input.idempotency_key,

@@ -38,6 +38,7 @@ async def make_subscription(
     issue: bool = True,
 ) -> Subscription:
     subscription, _ = await create_subscription(
+        current_services().clock,
         NewSubscription(
             account_id=account.id,
             plan="Premium",
@@ -50,7 +51,7 @@ async def make_subscription(
             channel=SalesChannel.RESELLER if reseller else SalesChannel.DIRECT,
             reseller_name=reseller,
             issue_invoice=issue,
-        )
+        ),
     )
     return subscription
 
@@ -58,7 +59,9 @@ async def make_subscription(
 async def make_invoice(
     account: BillingAccount, amount_minor: int = 10_000, quantity: int = 1
 ) -> Invoice:
-    return await issue_invoice(account, [LineValue("Premium seats", quantity, amount_minor)])
+    return await issue_invoice(
+        current_services().clock, account, [LineValue("Premium seats", quantity, amount_minor)]
+    )
 
 
 async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentMethod:
@@ -66,7 +69,9 @@ async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentM
     from resolvers.payments import add_payment_method
 
     owner = await User.get(managers__account_id=account.id, managers__is_owner=True)
-    return await add_payment_method(current_services().gateway, owner, account.id, token)
+    return await add_payment_method(
+        current_services().gateway, current_services().clock, owner, account.id, token
+    )
 
 
 def gid(type_name: str, pk: int) -> str:

@@ -22,7 +22,7 @@ from resolvers.auth import authenticate
 from schema import operator_schema, schema
 from schema.context import Context
 from schema.relay import global_id
-from tests.conftest import fake_request, make_account, owner_of
+from tests.conftest import current_services, fake_request, make_account, owner_of
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -106,7 +106,7 @@ async def _run(document: str) -> list[Any]:
     viewer = await owner_of(account)
     document = _with_account(document, account)
     context = Context(request=fake_request(viewer.token), response=None)
-    found = await authenticate(viewer.token)
+    found = await authenticate(current_services().clock, viewer.token)
     assert found is not None
     context.session, context.user = found
     result = await schema.execute(document, context_value=context)

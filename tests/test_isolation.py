@@ -24,7 +24,7 @@ from graphql import (
     get_named_type,
 )
 
-from core import clock, ids
+from core import ids
 from models.accounts import BillingAccount, Manager
 from models.activity import ActivityEntry
 from models.catalog import AddOnKind, CatalogAddOn, CatalogPlan
@@ -36,7 +36,7 @@ from models.subscriptions import Deployment, Subscription
 from notifications.events import record_event
 from schema import schema
 from schema.relay import global_id
-from tests.conftest import Viewer, gql, make_account, make_user, owner_of
+from tests.conftest import Viewer, current_services, gql, make_account, make_user, owner_of
 
 # The type of object an id argument names, by the argument's name.
 ID_TYPES = {
@@ -134,7 +134,7 @@ class World:
 
 
 async def catalog_ids() -> dict[str, str]:
-    now = clock.now()
+    now = current_services().clock.now()
     plan = await CatalogPlan.create(
         code="premium", name="Premium", prices={"USD": 29_00}, created_at=now, updated_at=now
     )
@@ -155,7 +155,7 @@ async def catalog_ids() -> dict[str, str]:
 
 async def populate(account: BillingAccount, second_manager: str) -> dict[str, str]:
     """One object of each kind in `account`, built from the models, as global ids by type."""
-    now = clock.now()
+    now = current_services().clock.now()
     owner = await Manager.get(account_id=account.id, is_owner=True)
     user = await make_user(second_manager, "Second", "Manager")
     manager = await Manager.create(account=account, user=user, added_at=now)
@@ -201,7 +201,9 @@ async def populate(account: BillingAccount, second_manager: str) -> dict[str, st
         tax_treatment="STANDARD_RATE",
         buyer={"company_name": account.company_name},
     )
-    event = await record_event(account, EventKind.MANAGER_ADDED, "Manager added", "A test event")
+    event = await record_event(
+        current_services().clock, account, EventKind.MANAGER_ADDED, "Manager added", "A test event"
+    )
     notification = await Notification.get(event_id=event.id)
     rows = {
         "BillingAccount": account.id,

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from tortoise.transactions import in_transaction
 
-from core import clock, ids
+from core import ids
 from models.accounts import BillingAccount, Manager
 from models.auth import Session
 from models.notifications import Event, EventKind, Notification
@@ -24,9 +24,19 @@ from notifications.broadcast import Message as HubMessage
 from notifications.events import record_event
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
+from resolvers.services import Services
 from schema import schema
 from schema.context import Context
-from tests.conftest import Viewer, fake_request, gql, make_account, make_user, owner_of, sign_in
+from tests.conftest import (
+    Viewer,
+    current_services,
+    fake_request,
+    gql,
+    make_account,
+    make_user,
+    owner_of,
+    sign_in,
+)
 from tests.statements import counting_statements
 
 STREAM = """
@@ -46,7 +56,9 @@ async def hub(db: None) -> AsyncIterator[Hub]:
     await channel.start()
     live.attach(channel)
     stop = asyncio.Event()
-    relay = asyncio.create_task(live.Relay(channel, poll=0.2).run_forever(stop))
+    relay = asyncio.create_task(
+        live.Relay(channel, current_services().clock, poll=0.2).run_forever(stop)
+    )
     yield channel
     stop.set()
     await relay
@@ -88,8 +100,9 @@ async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def context_of(viewer: Viewer) -> Context:
-    context = Context(request=fake_request(viewer.token), response=None)
-    found = await authenticate(viewer.token)
+    services = current_services()
+    context = Context(request=fake_request(viewer.token), response=None, services=services)
+    found = await authenticate(services.clock, viewer.token)
     assert found is not None
     context.session, context.user = found
     return context
@@ -108,7 +121,9 @@ async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
 
 async def happen(account: BillingAccount, title: str = "Invoice issued") -> Event:
     async with in_transaction():
-        return await record_event(account, EventKind.INVOICE_ISSUED, title, f"{title}: details")
+        return await record_event(
+            current_services().clock, account, EventKind.INVOICE_ISSUED, title, f"{title}: details"
+        )
 
 
 def pk(global_id: str) -> int:
@@ -187,15 +202,20 @@ async def test_r_not_5_resume_replays_then_continues_live_without_gap_or_duplica
     await stream.close()
 
 
-async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hub: Hub) -> None:
+async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(
+    hub: Hub, services: Services
+) -> None:
     """Given events the channel never carried (published while the backend was down), when the
     hub tells subscribers to resync, then the stream replays them from the database."""
     account = await make_account()
     owner = await owner_of(account)
     stream = await open_stream(hub, owner)
     async with in_transaction():
-        lost = await record_event(account, EventKind.PAYMENT_FAILED, "Lost", "Never published")
-        await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
+        lost = await record_event(
+            services.clock, account, EventKind.PAYMENT_FAILED, "Lost", "Never published"
+        )
+        # as if sent to nobody
+        await Event.filter(id=lost.id).update(published_at=services.clock.now())
     await asyncio.sleep(0.3)
     assert stream.received.empty()
     hub._fan_out(HubMessage(channel=live.CHANNEL, message="", kind="resync"))
@@ -203,7 +223,9 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     await stream.close()
 
 
-async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: None) -> None:
+async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(
+    db: None, services: Services
+) -> None:
     """Given a hub with tiny queues, when many events arrive at once, then the stream still
     delivers each exactly once (it replays from the database after the overflow)."""
     channel = Hub("memory://", queue_size=1)
@@ -213,7 +235,7 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: No
         account = await make_account()
         owner = await owner_of(account)
         stream = await open_stream(channel, owner)
-        relay = live.Relay(channel)
+        relay = live.Relay(channel, services.clock)
         for n in range(30):
             await happen(account, f"Burst {n}")
         await relay.run_once()
@@ -227,7 +249,9 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(db: No
         await channel.stop()
 
 
-async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(db: None) -> None:
+async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(
+    db: None, services: Services
+) -> None:
     """Given the broadcast backend down, the relay leaves the event unpublished; once it is
     back, the event is published."""
     account = await make_account()
@@ -235,11 +259,11 @@ async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(db:
     event = await happen(account)
     channel = Hub("memory://")
     with pytest.raises(HubUnavailable):
-        await live.Relay(channel).run_once()
+        await live.Relay(channel, services.clock).run_once()
     assert (await Event.get(id=event.id)).published_at is None
     await channel.start()
     try:
-        assert await live.Relay(channel).run_once() == 1
+        assert await live.Relay(channel, services.clock).run_once() == 1
         assert (await Event.get(id=event.id)).published_at is not None
     finally:
         await channel.stop()
@@ -258,7 +282,9 @@ async def test_r_auth_5_sign_out_ends_the_open_stream(hub: Hub) -> None:
     assert stream.received.empty()
 
 
-async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub) -> None:
+async def test_r_auth_5_revocation_is_noticed_even_without_the_message(
+    hub: Hub, services: Services
+) -> None:
     """Given a session revoked elsewhere with no announcement (lost message), the stream's own
     check ends it within a second."""
     account = await make_account()
@@ -266,21 +292,25 @@ async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub)
     other_session = await sign_in(owner.user)
     stream = await open_stream(hub, owner)
     other = await open_stream(hub, other_session)
-    found = await authenticate(owner.token)
+    found = await authenticate(services.clock, owner.token)
     assert found is not None
-    await Session.filter(id=found[0].id).update(revoked_at=clock.now())
+    await Session.filter(id=found[0].id).update(revoked_at=services.clock.now())
     await asyncio.wait_for(stream.ended.wait(), 1.0)
     await happen(account, "Still there")
     assert (await other.next())["title"] == "Still there"
     await other.close()
 
 
-async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -> None:
+async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(
+    hub: Hub, services: Services
+) -> None:
     """Given a manager with open streams (all accounts, and this account), when removed from
     the account, both streams end within a second."""
     account = await make_account()
     second = await make_user("bob@example.com", "Bob")
-    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    await Manager.create(
+        account=account, user=second, is_owner=False, added_at=services.clock.now()
+    )
     bob = await sign_in(second)
     everything = await open_stream(hub, bob)
     this_one = await open_stream(hub, bob, account=ids.encode("BillingAccount", account.id))
@@ -292,19 +322,24 @@ async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(hub: Hub) -
 
 async def test_r_mgr_2_removal_is_noticed_within_a_second_even_without_the_message(
     hub: Hub,
+    services: Services,
 ) -> None:
     """Given a removal whose announcement was lost (another instance, broadcast down), the
     periodic membership check still ends the stream within a second."""
     account = await make_account()
     second = await make_user("bob@example.com", "Bob")
-    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    await Manager.create(
+        account=account, user=second, is_owner=False, added_at=services.clock.now()
+    )
     stream = await open_stream(hub, await sign_in(second))
     await asyncio.sleep(0.6)  # the stream is covered by a membership snapshot by now
     await Manager.filter(account_id=account.id, user_id=second.id).delete()
     await asyncio.wait_for(stream.ended.wait(), 1.0)
 
 
-def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> None:
+def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored(
+    services: Services,
+) -> None:
     """Each live message type decodes to what was encoded; one parse serves every stream of
     the process (the same object comes back for the same text); garbage decodes to None."""
     published = EventPublished(
@@ -313,7 +348,7 @@ def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> No
         kind=EventKind.INVOICE_ISSUED,
         title="Invoice issued",
         message="INV-1",
-        created_at=clock.now(),
+        created_at=services.clock.now(),
         subscription_id=None,
         invoice_id=3,
         recipients={4: 5, 6: 7},

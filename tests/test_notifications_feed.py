@@ -8,7 +8,15 @@ from core import ids
 from models.accounts import BillingAccount, Manager
 from models.notifications import EventKind, Notification
 from notifications.events import record_event
-from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
+from tests.conftest import (
+    current_services,
+    gql,
+    make_account,
+    make_user,
+    operator_gql,
+    owner_of,
+    sign_in,
+)
 
 FEED = """
 query Feed($first: Int, $after: String, $unreadOnly: Boolean) {
@@ -33,7 +41,7 @@ async def happen(
     account: BillingAccount, title: str, kind: EventKind = EventKind.INVOICE_ISSUED
 ) -> None:
     async with in_transaction():
-        await record_event(account, kind, title, f"{title}.")
+        await record_event(current_services().clock, account, kind, title, f"{title}.")
 
 
 async def test_r_not_5_feed_pages_newest_first_with_unread_count(db: None) -> None:

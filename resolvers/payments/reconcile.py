@@ -7,22 +7,25 @@ import asyncio
 import logging
 
 from adapters.payments import PaymentGateway
+from core.clock import Clock
 from resolvers.payments.charges import settle_pending
 
 log = logging.getLogger("portal.payments")
 
 
-async def reconcile_once(gateway: PaymentGateway) -> int:
-    settled = await settle_pending(gateway)
+async def reconcile_once(gateway: PaymentGateway, clock: Clock) -> int:
+    settled = await settle_pending(gateway, clock)
     if settled:
         log.warning("Settled %d payment(s) left pending by an interruption", settled)
     return settled
 
 
-async def run_forever(stop: asyncio.Event, interval: float, gateway: PaymentGateway) -> None:
+async def run_forever(
+    stop: asyncio.Event, interval: float, gateway: PaymentGateway, clock: Clock
+) -> None:
     while not stop.is_set():
         try:
-            await reconcile_once(gateway)
+            await reconcile_once(gateway, clock)
         except Exception:
             log.exception("Payment reconciliation pass failed; retrying")
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import clock
+from core.clock import Clock
 from core.money import format_amount
 from models.accounts import BillingAccount
 from models.catalog import CatalogAddOn
@@ -17,25 +17,25 @@ from resolvers.purchases.placing import add_on_units, one_year_from
 from resolvers.subscriptions import announce_created, next_subscription_name
 
 
-async def complete_purchase(account: BillingAccount, invoice: Invoice) -> None:
+async def complete_purchase(clock: Clock, account: BillingAccount, invoice: Invoice) -> None:
     """Step 3, in the transaction that records `invoice` as paid: fulfil its purchase once."""
     purchase = await Purchase.filter(invoice_id=invoice.id).select_for_update().first()
     if purchase is None or purchase.status is not PurchaseStatus.AWAITING_PAYMENT:
         return
     actor = await User.get_or_none(id=purchase.created_by_id)  # type: ignore[attr-defined]
     if purchase.kind is PurchaseKind.SUBSCRIPTION:
-        purchase.subscription = await _open_subscription(account, purchase, invoice, actor)
+        purchase.subscription = await _open_subscription(clock, account, purchase, invoice, actor)
     elif purchase.kind is PurchaseKind.SEATS:
-        await _add_seats(account, purchase, actor)
+        await _add_seats(clock, account, purchase, actor)
     else:
-        await _add_add_on(account, purchase, actor)
+        await _add_add_on(clock, account, purchase, actor)
     purchase.status = PurchaseStatus.COMPLETED
     purchase.completed_at = clock.now()
     await purchase.save(update_fields=["status", "completed_at", "subscription_id"])
 
 
 async def _open_subscription(
-    account: BillingAccount, purchase: Purchase, invoice: Invoice, actor: User | None
+    clock: Clock, account: BillingAccount, purchase: Purchase, invoice: Invoice, actor: User | None
 ) -> Subscription:
     assert purchase.deployment is not None
     start = clock.today()
@@ -56,8 +56,9 @@ async def _open_subscription(
     )
     await Invoice.filter(id=invoice.id).update(subscription_id=subscription.id)
     who = (actor.full_name or actor.email) if actor else None
-    await announce_created(account, subscription, bought_by=who)
+    await announce_created(clock, account, subscription, bought_by=who)
     await log_activity(
+        clock,
         account.id,
         actor,
         "subscription_purchased",
@@ -68,7 +69,9 @@ async def _open_subscription(
     return subscription
 
 
-async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | None) -> None:
+async def _add_seats(
+    clock: Clock, account: BillingAccount, purchase: Purchase, actor: User | None
+) -> None:
     locked = (
         await Subscription.filter(id=purchase.subscription_id)  # type: ignore[attr-defined]
         .select_for_update()
@@ -78,6 +81,7 @@ async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | 
     locked.seats += purchase.quantity
     await locked.save(update_fields=["seats"])
     await record_event(
+        clock,
         account,
         EventKind.SUBSCRIPTION_SEATS_CHANGED,
         f"Seats of {locked.name} changed",
@@ -85,6 +89,7 @@ async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | 
         subscription=locked,
     )
     await log_activity(
+        clock,
         account.id,
         actor,
         "subscription_seats",
@@ -92,13 +97,16 @@ async def _add_seats(account: BillingAccount, purchase: Purchase, actor: User | 
     )
 
 
-async def _add_add_on(account: BillingAccount, purchase: Purchase, actor: User | None) -> None:
+async def _add_add_on(
+    clock: Clock, account: BillingAccount, purchase: Purchase, actor: User | None
+) -> None:
     subscription = await Subscription.get(id=purchase.subscription_id)  # type: ignore[attr-defined]
     add_on = await CatalogAddOn.get_or_none(id=purchase.add_on_id)  # type: ignore[attr-defined]
     total = format_amount(purchase.quantity * purchase.unit_price_minor, purchase.currency)
     packs = f"{purchase.quantity} x {purchase.description}"
     each = f" ({add_on_units(add_on)} each)" if add_on else ""
     await record_event(
+        clock,
         account,
         EventKind.ADD_ON_PURCHASED,
         f"{purchase.description} added to {subscription.name}",
@@ -106,7 +114,7 @@ async def _add_add_on(account: BillingAccount, purchase: Purchase, actor: User |
         subscription=subscription,
     )
     await log_activity(
-        account.id, actor, "add_on_purchased", f"Bought {packs} for {subscription.name}"
+        clock, account.id, actor, "add_on_purchased", f"Bought {packs} for {subscription.name}"
     )
 
 

@@ -78,9 +78,12 @@ async def _account(global_id: str) -> AccountModel:
 class Mutation:
     @strawberry.mutation(description="Direct sales issue their invoice; reseller ones none.")
     @payload(SubscriptionPayload)
-    async def create_subscription(self, input: CreateSubscriptionInput) -> SubscriptionPayload:
+    async def create_subscription(
+        self, info: Info, input: CreateSubscriptionInput
+    ) -> SubscriptionPayload:
         account = await _account(input.billing_account_id)
         row, _invoice = await subscriptions.create_subscription(
+            info.context.services.clock,
             subscriptions.NewSubscription(
                 account_id=account.id,
                 plan=input.plan,
@@ -93,13 +96,13 @@ class Mutation:
                 channel=input.channel,
                 reseller_name=input.reseller_name,
                 issue_invoice=input.issue_invoice,
-            )
+            ),
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="Tax frozen now from the company's country and tax ID.")
     @payload(InvoicePayload)
-    async def issue_invoice(self, input: IssueInvoiceInput) -> InvoicePayload:
+    async def issue_invoice(self, info: Info, input: IssueInvoiceInput) -> InvoicePayload:
         account = await _account(input.billing_account_id)
         subscription = None
         if input.subscription_id is not None:
@@ -109,29 +112,37 @@ class Mutation:
                 raise NotFound("Subscription", ["input", "subscriptionId"])
         lines = [LineValue(li.description, li.quantity, li.unit_price_minor) for li in input.lines]
         row = await issue_invoice(
-            account, lines, subscription=subscription, due_date=input.due_date
+            info.context.services.clock,
+            account,
+            lines,
+            subscription=subscription,
+            due_date=input.due_date,
         )
         return InvoicePayload(invoice=Invoice.from_model(row))
 
     @strawberry.mutation
     @payload(SubscriptionPayload)
-    async def cancel_subscription(self, subscription_id: strawberry.ID) -> SubscriptionPayload:
+    async def cancel_subscription(
+        self, info: Info, subscription_id: strawberry.ID
+    ) -> SubscriptionPayload:
         pk = pk_of(subscription_id, "ProductSubscription", "subscriptionId")
-        row = await subscriptions.cancel_subscription(pk)
+        row = await subscriptions.cancel_subscription(info.context.services.clock, pk)
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="May delete the default card (R-PAY-4).")
     @payload(DeletePaymentMethodPayload)
     async def delete_payment_method(
-        self, payment_method_id: strawberry.ID
+        self, info: Info, payment_method_id: strawberry.ID
     ) -> DeletePaymentMethodPayload:
         pk = pk_of(payment_method_id, "PaymentMethod", "paymentMethodId")
-        await payments.delete_payment_method(None, pk)
+        await payments.delete_payment_method(info.context.services.clock, None, pk)
         return DeletePaymentMethodPayload(deleted_payment_method_id=payment_method_id)
 
     @strawberry.mutation(description="R-SUB-3; also sends SUBSCRIPTION_EXPIRING notices.")
     async def run_renewals(self, info: Info, as_of: date) -> RenewalRun:
-        run = await renewals.run_renewals(info.context.services.gateway, as_of)
+        run = await renewals.run_renewals(
+            info.context.services.gateway, info.context.services.clock, as_of
+        )
         return RenewalRun(
             renewed=run.renewed, failed=run.failed, expiring_notices_sent=run.expiring_notices_sent
         )
