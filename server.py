@@ -50,23 +50,25 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.demo:
             from resolvers.demo import seed_demo
 
-            await seed_demo(services.gateway, services.live)
+            await seed_demo(services.gateway, services.live, services.clock)
         hub = Hub(settings.broadcast_url)
         await hub.start()
         services.live.hub = hub  # announcements and streams use it from now on
         stop = asyncio.Event()
         relay = asyncio.create_task(
-            services.live.run_relay(live.Relay(hub), stop), name="live-relay"
+            services.live.run_relay(live.Relay(hub, services.clock), stop), name="live-relay"
         )
         worker = (
-            asyncio.create_task(worker_for(settings).run_forever(stop))
+            asyncio.create_task(worker_for(settings, services.clock).run_forever(stop))
             if settings.run_worker
             else None
         )
         interval = settings.payment_reconcile_interval_seconds
         reconciler = (  # every instance may settle: outcomes are recorded once (R-ERR-6)
             asyncio.create_task(
-                reconcile.run_forever(stop, interval, services.gateway, services.live),
+                reconcile.run_forever(
+                    stop, interval, services.gateway, services.live, services.clock
+                ),
                 name="payments",
             )
             if interval > 0

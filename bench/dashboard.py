@@ -412,6 +412,7 @@ async def seed(database_url: str) -> list[tuple[str, str]]:
     """(account id, owner's session token) for each account."""
     from tortoise import Tortoise
 
+    from core.clock import Clock
     from core.db import apply_migrations, tortoise_config
     from core.secrets import load_secret_key
     from models.users import User
@@ -422,9 +423,10 @@ async def seed(database_url: str) -> list[tuple[str, str]]:
     await Tortoise.init(config=tortoise_config(database_url))
     await load_secret_key()
     pairs = []
+    clock = Clock()  # this seeding process's clock
     for index in range(ACCOUNTS):
-        account_id, owner_id = await seed_account(index)
-        token = (await start_session(await User.get(id=owner_id))).token
+        account_id, owner_id = await seed_account(clock, index)
+        token = (await start_session(clock, await User.get(id=owner_id))).token
         pairs.append((str(global_id("BillingAccount", account_id)), token))
     await Tortoise.close_connections()
     return pairs

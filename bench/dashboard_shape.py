@@ -10,7 +10,10 @@ pdfUrl, `subscription { name }` and lines. Data: accounts with 3 managers, 2 car
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.clock import Clock
 
 DASHBOARD = """
 query Dashboard($a: ID!, $first: Int!) {
@@ -61,9 +64,8 @@ def count_fields(value: Any) -> int:
     return 0
 
 
-async def seed_account(index: int, invoices: int = INVOICES) -> tuple[int, int]:
+async def seed_account(clock: Clock, index: int, invoices: int = INVOICES) -> tuple[int, int]:
     """One account of the dashboard's shape; (account id, owner user id)."""
-    from core import clock
     from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
     from models.invoices import Invoice, InvoiceLine, InvoiceStatus
     from models.payments import PaymentMethod

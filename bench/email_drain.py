@@ -41,7 +41,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
 from bench.profile_summary import recording  # noqa: E402
-from core import clock  # noqa: E402
+from core.clock import Clock  # noqa: E402
 from core.db import tortoise_config  # noqa: E402
 from models.outbox import OutboxEmail, OutboxStatus  # noqa: E402
 from notifications.delivery import SmtpTransport, build_message  # noqa: E402
@@ -126,7 +126,7 @@ async def database(args: argparse.Namespace) -> AsyncIterator[None]:
         await admin.close()
 
 
-async def queue(n: int) -> None:
+async def queue(n: int, clock: Clock) -> None:
     email = render(
         "event",
         name="Ada",
@@ -152,10 +152,10 @@ async def queue(n: int) -> None:
     await OutboxEmail.bulk_create(rows, batch_size=1000)
 
 
-async def drain_with_workers(url: str, workers: int, concurrency: int) -> float:
+async def drain_with_workers(url: str, workers: int, concurrency: int, clock: Clock) -> float:
     transport = SmtpTransport(url, pool_size=concurrency * workers)
     pool = [
-        OutboxWorker(transport, SENDER, batch_size=50, concurrency=concurrency)
+        OutboxWorker(transport, SENDER, clock, batch_size=50, concurrency=concurrency)
         for _ in range(workers)
     ]
 
@@ -211,9 +211,10 @@ async def main() -> None:
     url = f"smtp://127.0.0.1:{port}"
     results: dict[str, list[float]] = {}
     expected = 0
+    clock = Clock()  # this process's clock
     with smtp_process(port) as counted:
         async with database(args):
-            await queue(args.emails)
+            await queue(args.emails, clock)
             for _ in range(args.rounds):
                 for workers in (int(w) for w in args.workers.split(",")):
                     await OutboxEmail.all().update(
@@ -221,7 +222,7 @@ async def main() -> None:
                     )
                     profile = args.profile if not results else None  # the first drain
                     with recording(os.getpid(), profile):
-                        seconds = await drain_with_workers(url, workers, args.concurrency)
+                        seconds = await drain_with_workers(url, workers, args.concurrency, clock)
                     sent = await OutboxEmail.filter(status=OutboxStatus.SENT).count()
                     assert sent == args.emails, (sent, args.emails)
                     expected += args.emails

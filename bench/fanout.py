@@ -278,6 +278,7 @@ def summary(latencies: list[float], delivered: int, expected: int) -> dict[str, 
 async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dict[str, Any]:
     from tortoise import Tortoise
 
+    from core.clock import Clock
     from core.db import tortoise_config
     from models.notifications import Event, Notification
     from models.users import User
@@ -322,7 +323,8 @@ async def run_portal(args: argparse.Namespace, redis_url: str, tmp: Path) -> dic
                 ).json()
                 account = created["data"]["createBillingAccount"]["billingAccount"]["id"]
                 user = await User.get(email="olga@acme.example")
-                tokens = [(await start_session(user)).token for _ in range(args.subscribers)]
+                clock = Clock()  # this process's clock, for the sessions it starts
+                tokens = [(await start_session(clock, user)).token for _ in range(args.subscribers)]
                 sockets = await gather_limited(
                     [open_portal_socket(ports[i % 2], t) for i, t in enumerate(tokens)]
                 )

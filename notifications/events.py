@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core import clock, ids
+from core import ids
+from core.clock import Clock
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.invoices import Invoice
 from models.notifications import Event, EventKind, Notification
@@ -96,6 +97,7 @@ def event_page_path(
 
 async def record_event(
     live: Live,
+    clock: Clock,
     account: BillingAccount,
     kind: EventKind,
     title: str,
@@ -139,6 +141,8 @@ async def record_event(
             "link": app_link(link_path or event_page_path(account.id, invoice, subscription)),
             **(email_context or {}),
         }
-        await enqueue_email(recipient.email, email_template, attachments=attachments, **context)
+        await enqueue_email(
+            clock, recipient.email, email_template, attachments=attachments, **context
+        )
     live.nudge()  # the relays of this process publish it right after the commit (R-NOT-3)
     return event

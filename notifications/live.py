@@ -28,7 +28,7 @@ import time
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from models.notifications import Event, EventKind, Notification
 from notifications.broadcast import Hub, HubUnavailable
 from notifications.messages import (
@@ -109,8 +109,11 @@ class Live:
 class Relay:
     """Publishes committed, unpublished events; one per server process."""
 
-    def __init__(self, hub: Hub, *, poll: float = POLL_INTERVAL, batch: int = BATCH) -> None:
+    def __init__(
+        self, hub: Hub, clock: Clock, *, poll: float = POLL_INTERVAL, batch: int = BATCH
+    ) -> None:
         self.hub = hub
+        self.clock = clock
         self.poll = poll
         self.batch = batch
         self.wakeup = asyncio.Event()
@@ -149,7 +152,7 @@ class Relay:
             await (
                 Event.filter(id__in=published, published_at__isnull=True)
                 .using_db(conn)
-                .update(published_at=clock.now())
+                .update(published_at=self.clock.now())
             )
         return len(published)
 

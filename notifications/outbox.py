@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from core import clock
+from core.clock import Clock
 from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 
@@ -63,7 +63,12 @@ def app_link(path: str, token: str | None = None) -> str:
 
 
 async def enqueue_email(
-    to: str, template: str, *, attachments: tuple[Attachment, ...] = (), **context: Any
+    clock: Clock,
+    to: str,
+    template: str,
+    *,
+    attachments: tuple[Attachment, ...] = (),
+    **context: Any,
 ) -> OutboxEmail:
     email = render(template, **context)
     now = clock.now()

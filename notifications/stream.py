@@ -235,16 +235,17 @@ class Watch:
                 stream.wake()
 
 
-_watches: dict[asyncio.AbstractEventLoop, Watch] = {}
+# one Watch per event loop and audience: a process has one audience (its rules, its clock)
+_watches: dict[tuple[asyncio.AbstractEventLoop, Audience], Watch] = {}
 
 
 def _watch_for_loop(audience: Audience) -> Watch:
     loop = asyncio.get_running_loop()
-    watch = _watches.get(loop)
+    watch = _watches.get((loop, audience))
     if watch is None:
-        for stale in [k for k in _watches if k.is_closed()]:
+        for stale in [k for k in _watches if k[0].is_closed()]:
             del _watches[stale]
-        watch = _watches[loop] = Watch(audience)
+        watch = _watches[loop, audience] = Watch(audience)
     return watch
 
 

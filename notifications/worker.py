@@ -26,7 +26,8 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core import clock, metrics
+from core import metrics
+from core.clock import Clock
 from core.settings import Settings, get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from notifications.delivery import DeliveryError, Transport, build_message, transport_for
@@ -48,15 +49,21 @@ def backoff(attempts: int) -> timedelta:
 
 class OutboxWorker:
     def __init__(
-        self, transport: Transport, sender: str, batch_size: int = 20, concurrency: int = 8
+        self,
+        transport: Transport,
+        sender: str,
+        clock: Clock,
+        batch_size: int = 20,
+        concurrency: int = 8,
     ) -> None:
         self.transport = transport
         self.sender = sender
+        self.clock = clock  # leases and retry times follow the process's clock
         self.batch_size = batch_size
         self.concurrency = concurrency  # emails of one batch in flight at once
 
     async def claim(self) -> list[OutboxEmail]:
-        now = clock.now()
+        now = self.clock.now()
         async with in_transaction() as conn:
             candidates = await (
                 OutboxEmail.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -123,7 +130,7 @@ class OutboxWorker:
 
     async def _send(self, row: OutboxEmail) -> bool:
         """Send one claimed row; True if the server accepted it (not marked yet)."""
-        if row.claimed_until is None or row.claimed_until <= clock.now():
+        if row.claimed_until is None or row.claimed_until <= self.clock.now():
             return False  # the lease ran out while waiting: another worker may have it now
         try:
             await self.transport.send(build_message(row, self.sender))
@@ -143,7 +150,7 @@ class OutboxWorker:
                 id__in=ids, status=OutboxStatus.PENDING, claimed_until=lease
             ).update(
                 status=OutboxStatus.SENT,
-                sent_at=clock.now(),
+                sent_at=self.clock.now(),
                 claimed_until=None,
                 attempts=F("attempts") + 1,
                 last_error=None,
@@ -167,7 +174,7 @@ class OutboxWorker:
             status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
             attempts=attempts,
             last_error=str(exc)[:2000],
-            next_attempt_at=clock.now() + backoff(attempts),
+            next_attempt_at=self.clock.now() + backoff(attempts),
             claimed_until=None,
         )
 
@@ -266,8 +273,8 @@ class _GroupMarker:
         await self.flush()
 
 
-def worker_for(settings: Settings) -> OutboxWorker:
-    return OutboxWorker(transport_for(settings), settings.mail_from)
+def worker_for(settings: Settings, clock: Clock) -> OutboxWorker:
+    return OutboxWorker(transport_for(settings), settings.mail_from, clock)
 
 
 async def _main() -> None:
@@ -280,7 +287,7 @@ async def _main() -> None:
         loop.add_signal_handler(signum, stop.set)  # finish the current email, then exit
     async with open_database(settings):
         log.info("Outbox worker started")
-        await worker_for(settings).run_forever(stop)
+        await worker_for(settings, Clock()).run_forever(stop)  # this process's one clock
         log.info("Outbox worker stopped")
 
 

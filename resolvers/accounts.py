@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from core.money import CurrencyInvalid, validate_currency
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.users import User
@@ -79,6 +79,7 @@ def treatment_of(account: BillingAccount) -> TaxDecision:
 
 
 async def update_company_details(
+    clock: Clock,
     actor: User,
     account: BillingAccount,
     *,
@@ -107,7 +108,7 @@ async def update_company_details(
         await BillingAccount.filter(id=account.id).update(**changes)
         fields = ", ".join(sorted(k.replace("_", " ") for k in changes))
         await log_activity(
-            account.id, actor, "company_updated", f"Company details changed: {fields}"
+            clock, account.id, actor, "company_updated", f"Company details changed: {fields}"
         )
     await account.refresh_from_db()
     return account
@@ -125,7 +126,7 @@ class NewAccount:
     currency: str = "USD"
 
 
-async def create_billing_account(data: NewAccount) -> BillingAccount:
+async def create_billing_account(clock: Clock, data: NewAccount) -> BillingAccount:
     """Operator: a new account whose owner is its first manager and subscription contact."""
     country = country_code(data.country, "input", "country")
     values: dict[str, Any] = {
@@ -156,12 +157,14 @@ async def create_billing_account(data: NewAccount) -> BillingAccount:
             created_at=now,
         )
         await log_activity(
+            clock,
             account.id,
             None,
             "account_created",
             f"Billing account created with {user.email} as owner",
         )
         await enqueue_email(
+            clock,
             user.email,
             "welcome",
             name=user.first_name or user.email,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import clock
+from core.clock import Clock
 from models.activity import ActivityEntry
 from models.users import User
 from resolvers.paging import Page, newest_first
@@ -15,7 +15,9 @@ async def activity_page(
     return await newest_first(ActivityEntry.filter(account_id=account_id), first, before_id)
 
 
-async def log_activity(account_id: int, actor: User | None, action: str, summary: str) -> None:
+async def log_activity(
+    clock: Clock, account_id: int, actor: User | None, action: str, summary: str
+) -> None:
     """Record a change; `actor` None is the billing team (operator) or the renewal run."""
     label = actor.full_name or actor.email if actor else "Billing team"
     await ActivityEntry.create(

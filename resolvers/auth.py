@@ -10,7 +10,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from core.settings import get_settings
 from core.tokens import hash_token, new_token
 from models.auth import OneTimeToken, Session, TokenPurpose
@@ -50,7 +50,9 @@ def normalize_email(email: str, *field: str) -> str:
     return checked.normalized.lower()
 
 
-async def issue_token(user: User, purpose: TokenPurpose, email: str, lifetime: timedelta) -> str:
+async def issue_token(
+    clock: Clock, user: User, purpose: TokenPurpose, email: str, lifetime: timedelta
+) -> str:
     token = new_token()
     now = clock.now()
     await OneTimeToken.create(
@@ -64,36 +66,40 @@ async def issue_token(user: User, purpose: TokenPurpose, email: str, lifetime: t
     return token
 
 
-async def request_sign_in_link(email: str, client: str) -> None:
+async def request_sign_in_link(clock: Clock, email: str, client: str) -> None:
     """Always answers the same way, in at least the same time, known address or not (R-AUTH-3),
     linked to GitLab.com or not (R-AUTH-7)."""
     started = time.monotonic()
     settings = get_settings()
     window = timedelta(minutes=settings.rate_limit_window_minutes)
     await ratelimit.hit(  # the cheap per-client limit before any work on the address
-        f"sign-in:client:{client}", limit=settings.sign_in_limit_per_client, window=window
+        clock,
+        f"sign-in:client:{client}",
+        limit=settings.sign_in_limit_per_client,
+        window=window,
     )
     address = normalize_email(email)
     await ratelimit.hit(
-        f"sign-in:email:{address}", limit=settings.sign_in_limit_per_email, window=window
+        clock, f"sign-in:email:{address}", limit=settings.sign_in_limit_per_email, window=window
     )
     user = await User.get_or_none(email=address)
     if user is not None and user.gitlab_id is not None:
-        await send_gitlab_sign_in_hint(user)
+        await send_gitlab_sign_in_hint(clock, user)
     elif user is not None:
         async with in_transaction():
-            token = await issue_token(user, TokenPurpose.SIGN_IN, address, LINK_LIFETIME)
+            token = await issue_token(clock, user, TokenPurpose.SIGN_IN, address, LINK_LIFETIME)
             await enqueue_email(
-                address, "sign_in", name=user.first_name, link=app_link("/sign-in", token)
+                clock, address, "sign_in", name=user.first_name, link=app_link("/sign-in", token)
             )
     floor = settings.sign_in_response_floor_ms / 1000
     await asyncio.sleep(max(0.0, floor - (time.monotonic() - started)))
 
 
-async def send_gitlab_sign_in_hint(user: User) -> None:
+async def send_gitlab_sign_in_hint(clock: Clock, user: User) -> None:
     """R-AUTH-7: a profile linked to GitLab.com signs in through it: the email says so and
     links to the start of GitLab sign-in; it holds no sign-in token."""
     await enqueue_email(
+        clock,
         user.email,
         "sign_in_gitlab",
         name=user.first_name,
@@ -103,7 +109,7 @@ async def send_gitlab_sign_in_hint(user: User) -> None:
     )
 
 
-async def _consume(token: str, purposes: set[TokenPurpose]) -> OneTimeToken:
+async def _consume(clock: Clock, token: str, purposes: set[TokenPurpose]) -> OneTimeToken:
     """Mark a one-time token used; the conditional update makes a race use it at most once."""
     row = await OneTimeToken.get_or_none(token_hash=hash_token(token.strip()))
     if row is None or row.purpose not in purposes:
@@ -126,7 +132,7 @@ async def _consume(token: str, purposes: set[TokenPurpose]) -> OneTimeToken:
     return row
 
 
-async def start_session(user: User) -> SignedIn:
+async def start_session(clock: Clock, user: User) -> SignedIn:
     token = new_token()
     now = clock.now()
     session = await Session.create(
@@ -138,24 +144,26 @@ async def start_session(user: User) -> SignedIn:
     return SignedIn(token=token, session=session, user=user)
 
 
-async def sign_in_with_link(token: str) -> SignedIn:
+async def sign_in_with_link(clock: Clock, token: str) -> SignedIn:
     async with in_transaction():
-        row = await _consume(token, {TokenPurpose.SIGN_IN, TokenPurpose.GITLAB_SIGN_IN})
+        row = await _consume(clock, token, {TokenPurpose.SIGN_IN, TokenPurpose.GITLAB_SIGN_IN})
         user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
         if row.purpose is TokenPurpose.SIGN_IN and user.email != row.email:
             raise DomainError(
                 ErrorCode.INVALID, "This link is not valid. Ask for a new one.", ["token"]
             )
-        blocked = await _check_confirmation(user, by_email=row.purpose is TokenPurpose.SIGN_IN)
+        blocked = await _check_confirmation(
+            clock, user, by_email=row.purpose is TokenPurpose.SIGN_IN
+        )
         if not blocked:
-            return await start_session(user)
+            return await start_session(clock, user)
     raise DomainError(
         ErrorCode.EMAIL_UNCONFIRMED,
         f"Confirm your email address to continue. We sent a new confirmation link to {user.email}.",
     )
 
 
-async def _check_confirmation(user: User, *, by_email: bool) -> bool:
+async def _check_confirmation(clock: Clock, user: User, *, by_email: bool) -> bool:
     """R-CONF-1: the first email sign-in sends a confirmation link and starts the grace period.
 
     Returns True when the grace period is over: a fresh link is sent and sign-in is refused.
@@ -164,15 +172,15 @@ async def _check_confirmation(user: User, *, by_email: bool) -> bool:
         user.first_signed_in_at = clock.now()
         await user.save(update_fields=["first_signed_in_at"])
         if by_email and user.email_confirmed_at is None:
-            await send_confirmation(user, user.email)
+            await send_confirmation(clock, user, user.email)
         return False
-    if by_email and confirmation_deadline_passed(user):
-        await send_confirmation(user, user.email)
+    if by_email and confirmation_deadline_passed(user, clock.now()):
+        await send_confirmation(clock, user, user.email)
         return True
     return False
 
 
-async def authenticate(token: str) -> tuple[Session, User] | None:
+async def authenticate(clock: Clock, token: str) -> tuple[Session, User] | None:
     """The live session and its user for a bearer token, or None."""
     token_hash = hash_token(token)
     found = await statements.models(
@@ -188,19 +196,20 @@ async def authenticate(token: str) -> tuple[Session, User] | None:
     return session, session.user
 
 
-async def sign_out(live: Live, session: Session) -> None:
+async def sign_out(live: Live, clock: Clock, session: Session) -> None:
     await Session.filter(id=session.id).update(revoked_at=clock.now())
     await live.announce_session_revoked(session.id)  # open streams end at once (R-AUTH-5)
 
 
-async def session_active(session_id: int) -> bool:
+async def session_active(clock: Clock, session_id: int) -> bool:
     session = await Session.get_or_none(id=session_id)
     return session is not None and session.revoked_at is None and session.expires_at > clock.now()
 
 
-async def send_confirmation(user: User, email: str) -> None:
-    token = await issue_token(user, TokenPurpose.CONFIRM_EMAIL, email, LINK_LIFETIME)
+async def send_confirmation(clock: Clock, user: User, email: str) -> None:
+    token = await issue_token(clock, user, TokenPurpose.CONFIRM_EMAIL, email, LINK_LIFETIME)
     await enqueue_email(
+        clock,
         email,
         "confirm_email",
         name=user.first_name,
@@ -209,9 +218,9 @@ async def send_confirmation(user: User, email: str) -> None:
     )
 
 
-async def confirm_email(token: str) -> User:
+async def confirm_email(clock: Clock, token: str) -> User:
     async with in_transaction():
-        row = await _consume(token, {TokenPurpose.CONFIRM_EMAIL})
+        row = await _consume(clock, token, {TokenPurpose.CONFIRM_EMAIL})
         user: User = await User.get(id=row.user_id).select_for_update()  # type: ignore[attr-defined]
         now = clock.now()
         if row.email == user.email:
@@ -232,6 +241,7 @@ async def confirm_email(token: str) -> User:
         user.email, user.unconfirmed_email, user.email_confirmed_at = row.email, None, now
         await user.save(update_fields=["email", "unconfirmed_email", "email_confirmed_at"])
         await enqueue_email(
+            clock,
             old_email,
             "email_changed",
             name=user.first_name,
@@ -241,13 +251,16 @@ async def confirm_email(token: str) -> User:
         return user
 
 
-async def resend_confirmation(user: User) -> None:
+async def resend_confirmation(clock: Clock, user: User) -> None:
     target = user.unconfirmed_email or user.email
     if user.unconfirmed_email is None and user.email_confirmed_at is not None:
         raise DomainError(ErrorCode.INVALID, "Your email address is already confirmed.")
     window = timedelta(minutes=get_settings().rate_limit_window_minutes)
     await ratelimit.hit(
-        f"confirm:user:{user.id}", limit=get_settings().sign_in_limit_per_email, window=window
+        clock,
+        f"confirm:user:{user.id}",
+        limit=get_settings().sign_in_limit_per_email,
+        window=window,
     )
     async with in_transaction():
-        await send_confirmation(user, target)
+        await send_confirmation(clock, user, target)

@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from core.money import CurrencyInvalid, ensure_minor, validate_currency
 from models.catalog import AddOnKind, CatalogAddOn, CatalogPlan
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
@@ -81,7 +81,7 @@ def clean_prices(prices: Sequence[PriceValue]) -> dict[str, int]:
     return cleaned
 
 
-async def save_plan(value: PlanValue) -> CatalogPlan:
+async def save_plan(clock: Clock, value: PlanValue) -> CatalogPlan:
     """Operator: create the plan with this code, or change it (prices apply to new orders)."""
     fields: dict[str, Any] = {
         "name": _text(value.name, 60, "input", "name"),
@@ -99,7 +99,7 @@ async def save_plan(value: PlanValue) -> CatalogPlan:
     return plan
 
 
-async def save_add_on(value: AddOnValue) -> CatalogAddOn:
+async def save_add_on(clock: Clock, value: AddOnValue) -> CatalogAddOn:
     """Operator: create the add-on with this code, or change it."""
     if not 1 <= ensure_minor(value.pack_size) <= 1_000_000_000:
         raise invalid("A pack holds at least 1 unit (GB or minutes).", "input", "packSize")

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
@@ -101,26 +101,34 @@ def _from_manager(manager: Manager, details: ContactValue | None, *field: str) -
     }
 
 
-async def _put(account: BillingAccount, role: ContactRole, values: dict[str, Any]) -> None:
+async def _put(
+    clock: Clock, account: BillingAccount, role: ContactRole, values: dict[str, Any]
+) -> None:
     await Contact.filter(account_id=account.id, role=role).delete()
     await Contact.create(account=account, role=role, created_at=clock.now(), **values)
 
 
 async def set_subscription_contact(
-    live: Live, actor: User, account_id: int, manager_id: int, details: ContactValue | None = None
+    live: Live,
+    clock: Clock,
+    actor: User,
+    account_id: int,
+    manager_id: int,
+    details: ContactValue | None = None,
 ) -> BillingAccount:
     """R-CON-1: chosen from the managers; its details can then be edited."""
     account = await managed_account(actor, account_id)
     manager = await manager_in(account.id, manager_id)
     values = _from_manager(manager, details, "contactDetails")
     async with in_transaction():
-        await _put(account, ContactRole.SUBSCRIPTION, values)
-        await _changed(live, account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
+        await _put(clock, account, ContactRole.SUBSCRIPTION, values)
+        await _changed(live, clock, account, actor, EventKind.SUBSCRIPTION_CONTACT_CHANGED, values)
     return account
 
 
 async def set_billing_contact(
     live: Live,
+    clock: Clock,
     actor: User,
     account_id: int,
     *,
@@ -153,15 +161,16 @@ async def set_billing_contact(
         if values is None:
             await Contact.filter(account_id=account.id, role=ContactRole.BILLING).delete()
         else:
-            await _put(account, ContactRole.BILLING, values)
+            await _put(clock, account, ContactRole.BILLING, values)
         account.billing_contact_kind = kind
         await account.save(update_fields=["billing_contact_kind"])
-        await _changed(live, account, actor, EventKind.BILLING_CONTACT_CHANGED, values)
+        await _changed(live, clock, account, actor, EventKind.BILLING_CONTACT_CHANGED, values)
     return account
 
 
 async def _changed(
     live: Live,
+    clock: Clock,
     account: BillingAccount,
     actor: User,
     kind: EventKind,
@@ -174,8 +183,8 @@ async def _changed(
         else "the subscription contact"
     )
     summary = f"The {role} contact is now {who}."
-    await record_event(live, account, kind, f"{role.capitalize()} contact changed", summary)
-    await log_activity(account.id, actor, f"{role}_contact_changed", summary)
+    await record_event(live, clock, account, kind, f"{role.capitalize()} contact changed", summary)
+    await log_activity(clock, account.id, actor, f"{role}_contact_changed", summary)
 
 
 # ---------------------------------------------------------------- prompts (R-CON-3, R-CON-4)

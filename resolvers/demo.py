@@ -1,9 +1,9 @@
 """Demo data for a newcomer (`PORTAL_DEMO=true`): a billing account to explore in GraphiQL.
 
-`seed_demo(gateway)` is idempotent: the account is created once; every start prints a fresh
-sign-in link for its owner, demo@example.com. The extras (a second manager, an invitation, a
-custom billing contact, subscriptions, invoices, cards, a catalog to buy from) are best
-effort: a failure there is logged and never stops the service.
+`seed_demo(gateway, live, clock)` is idempotent: the account is created once; every start prints
+a fresh sign-in link for its owner, demo@example.com. The extras (a second manager, an
+invitation, a custom billing contact, subscriptions, invoices, cards, a catalog to buy from) are
+best effort: a failure there is logged and never stops the service.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from adapters.payments import PaymentGateway
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount, Manager
 from models.auth import TokenPurpose
 from models.users import User
@@ -32,13 +32,14 @@ DEMO_ADDRESS = AddressValue(
 )
 
 
-async def seed_demo(gateway: PaymentGateway, live: Live) -> str:
+async def seed_demo(gateway: PaymentGateway, live: Live, clock: Clock) -> str:
     """Create the demo account if missing; return (and print) a sign-in link for its owner."""
     account = await BillingAccount.filter(
         company_name=DEMO_COMPANY, managers__user__email=DEMO_EMAIL
     ).first()
     if account is None:
         account = await create_billing_account(
+            clock,
             NewAccount(
                 company_name=DEMO_COMPANY,
                 country="DE",
@@ -48,16 +49,16 @@ async def seed_demo(gateway: PaymentGateway, live: Live) -> str:
                 owner_email=DEMO_EMAIL,
                 owner_first_name="Demo",
                 owner_last_name="Owner",
-            )
+            ),
         )
         owner = await User.get(email=DEMO_EMAIL)
         now = clock.now()
         owner.first_signed_in_at = owner.first_signed_in_at or now
         owner.email_confirmed_at = owner.email_confirmed_at or now
         await owner.save(update_fields=["first_signed_in_at", "email_confirmed_at"])
-        await _extras(account, owner, gateway, live)
+        await _extras(gateway, live, clock, account, owner)
     owner = await User.get(email=DEMO_EMAIL)
-    token = await issue_token(owner, TokenPurpose.SIGN_IN, owner.email, LINK_LIFETIME)
+    token = await issue_token(clock, owner, TokenPurpose.SIGN_IN, owner.email, LINK_LIFETIME)
     link = app_link("/sign-in", token)
     message = (
         f"Demo account {DEMO_COMPANY!r} (owner {DEMO_EMAIL}). Sign in with this link "
@@ -69,10 +70,10 @@ async def seed_demo(gateway: PaymentGateway, live: Live) -> str:
 
 
 async def _extras(
-    account: BillingAccount, owner: User, gateway: PaymentGateway, live: Live
+    gateway: PaymentGateway, live: Live, clock: Clock, account: BillingAccount, owner: User
 ) -> None:
     """What later features add to the demo; each step on its own, never fatal."""
-    steps: list[tuple[str, Callable[[BillingAccount, User], Awaitable[None]]]] = [
+    steps: list[tuple[str, Callable[[Clock, BillingAccount, User], Awaitable[None]]]] = [
         ("second manager", _second_manager),
         ("cards", functools.partial(_cards, gateway=gateway)),
         ("pending invitation", _invitation),
@@ -86,12 +87,12 @@ async def _extras(
     for name, step in steps:
         try:
             await account.refresh_from_db()  # what an earlier step changed (billing contact)
-            await step(account, owner)
+            await step(clock, account, owner)
         except Exception:
             log.exception("Demo data: %s skipped", name)
 
 
-async def _second_manager(account: BillingAccount, owner: User) -> None:
+async def _second_manager(clock: Clock, account: BillingAccount, owner: User) -> None:
     now = clock.now()
     user, _ = await User.get_or_create(
         email="grace@example.com",
@@ -108,24 +109,29 @@ async def _second_manager(account: BillingAccount, owner: User) -> None:
     )
 
 
-async def _cards(account: BillingAccount, owner: User, *, gateway: PaymentGateway) -> None:
+async def _cards(
+    clock: Clock, account: BillingAccount, owner: User, *, gateway: PaymentGateway
+) -> None:
     from resolvers.payments import add_payment_method
 
-    await add_payment_method(gateway, owner, account.id, "tok_visa")
-    await add_payment_method(gateway, owner, account.id, "tok_mastercard")
+    await add_payment_method(gateway, clock, owner, account.id, "tok_visa")
+    await add_payment_method(gateway, clock, owner, account.id, "tok_mastercard")
 
 
-async def _invitation(account: BillingAccount, owner: User) -> None:
+async def _invitation(clock: Clock, account: BillingAccount, owner: User) -> None:
     from resolvers.invitations import invite
 
-    await invite(owner, account.id, "new.colleague@example.com")
+    await invite(clock, owner, account.id, "new.colleague@example.com")
 
 
-async def _billing_contact(account: BillingAccount, owner: User, *, live: Live) -> None:
+async def _billing_contact(
+    clock: Clock, account: BillingAccount, owner: User, *, live: Live
+) -> None:
     from resolvers.contacts import ContactValue, set_billing_contact
 
     await set_billing_contact(
         live,
+        clock,
         owner,
         account.id,
         custom=ContactValue(
@@ -139,7 +145,7 @@ async def _billing_contact(account: BillingAccount, owner: User, *, live: Live) 
 
 
 async def _subscriptions_and_invoices(
-    account: BillingAccount, owner: User, *, gateway: PaymentGateway, live: Live
+    clock: Clock, account: BillingAccount, owner: User, *, gateway: PaymentGateway, live: Live
 ) -> None:
     from models.invoices import Invoice, InvoiceStatus
     from models.subscriptions import Deployment, SalesChannel
@@ -152,6 +158,7 @@ async def _subscriptions_and_invoices(
     # a direct subscription: its invoice stays open
     await create_subscription(
         live,
+        clock,
         NewSubscription(
             account_id=account.id,
             plan="Premium",
@@ -165,6 +172,7 @@ async def _subscriptions_and_invoices(
     # one bought through a reseller: managed there, no invoice here
     await create_subscription(
         live,
+        clock,
         NewSubscription(
             account_id=account.id,
             plan="Ultimate",
@@ -179,22 +187,25 @@ async def _subscriptions_and_invoices(
         ),
     )
     # a paid invoice (with the default card) and a voided one
-    paid = await issue_invoice(live, account, [LineValue("Onboarding workshop", 1, 150_000)])
+    paid = await issue_invoice(live, clock, account, [LineValue("Onboarding workshop", 1, 150_000)])
     card = await default_method(account.id)
     await pay_invoice(
         gateway,
         live,
+        clock,
         owner,
         paid.id,
         idempotency_key="demo-onboarding",
         payment_method_id=card.id if card else None,
         payment_token=None if card else "tok_visa",
     )
-    voided = await issue_invoice(live, account, [LineValue("Training (cancelled)", 2, 40_000)])
+    voided = await issue_invoice(
+        live, clock, account, [LineValue("Training (cancelled)", 2, 40_000)]
+    )
     await Invoice.filter(id=voided.id).update(status=InvoiceStatus.VOID)
 
 
-async def _catalog(account: BillingAccount, owner: User) -> None:
+async def _catalog(clock: Clock, account: BillingAccount, owner: User) -> None:
     """Plans and add-ons to try purchaseSubscription and purchaseAddOn with (R-SUB-4)."""
     from models.catalog import AddOnKind
     from resolvers.catalog import AddOnValue, PlanValue, PriceValue, save_add_on, save_plan
@@ -203,22 +214,26 @@ async def _catalog(account: BillingAccount, owner: User) -> None:
         ("premium", "Premium", 34_800, 32_400),
         ("ultimate", "Ultimate", 118_800, 110_400),
     ):
-        await save_plan(PlanValue(code, name, [PriceValue("USD", usd), PriceValue("EUR", eur)]))
+        await save_plan(
+            clock, PlanValue(code, name, [PriceValue("USD", usd), PriceValue("EUR", eur)])
+        )
     await save_add_on(
+        clock,
         AddOnValue(
             "storage-10gb",
             "Storage 10 GB",
             AddOnKind.STORAGE,
             10,
             [PriceValue("USD", 6_000), PriceValue("EUR", 5_500)],
-        )
+        ),
     )
     await save_add_on(
+        clock,
         AddOnValue(
             "compute-1000",
             "Compute minutes 1,000",
             AddOnKind.COMPUTE_MINUTES,
             1000,
             [PriceValue("USD", 1_000), PriceValue("EUR", 900)],
-        )
+        ),
     )

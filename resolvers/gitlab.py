@@ -26,7 +26,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from adapters.gitlab import GitLabIdentity, GitLabProvider, GrantRejected, ProviderUnavailable
-from core import clock
+from core.clock import Clock
 from core.settings import get_settings
 from core.tokens import hash_token, new_token
 from models.auth import OAuthPurpose, OAuthState, Session, TokenPurpose
@@ -91,24 +91,28 @@ def require_provider(provider: GitLabProvider | None) -> GitLabProvider:
     return provider
 
 
-async def begin_sign_in(provider: GitLabProvider | None, client: str) -> str:
+async def begin_sign_in(clock: Clock, provider: GitLabProvider | None, client: str) -> str:
     """R-AUTH-6: the provider's authorization URL for a new sign-in attempt."""
     provider = require_provider(provider)
     settings = get_settings()
     await ratelimit.hit(
+        clock,
         f"gitlab:client:{client}",
         limit=settings.sign_in_limit_per_client,
         window=timedelta(minutes=settings.rate_limit_window_minutes),
     )
-    return await _begin(provider, OAuthPurpose.SIGN_IN)
+    return await _begin(clock, provider, OAuthPurpose.SIGN_IN)
 
 
-async def begin_link(user: User, session: Session, provider: GitLabProvider | None) -> str:
+async def begin_link(
+    clock: Clock, user: User, session: Session, provider: GitLabProvider | None
+) -> str:
     """R-AUTH-7: the authorization URL of a link attempt bound to this user and session."""
-    return await _begin(require_provider(provider), OAuthPurpose.LINK, user, session)
+    return await _begin(clock, require_provider(provider), OAuthPurpose.LINK, user, session)
 
 
 async def _begin(
+    clock: Clock,
     provider: GitLabProvider,
     purpose: OAuthPurpose,
     user: User | None = None,
@@ -129,7 +133,7 @@ async def _begin(
     return provider.authorization_url(state, verifier)
 
 
-async def consume_state(state: str | None) -> OAuthState:
+async def consume_state(clock: Clock, state: str | None) -> OAuthState:
     """Spend an attempt's state; a forged, reused or expired one is refused."""
     row = await OAuthState.get_or_none(state_hash=hash_token(state.strip())) if state else None
     if row is None:
@@ -153,6 +157,7 @@ async def consume_state(state: str | None) -> OAuthState:
 
 
 async def complete(
+    clock: Clock,
     attempt: OAuthState,
     provider: GitLabProvider | None,
     code: str | None,
@@ -162,11 +167,11 @@ async def complete(
     provider = require_provider(provider)
     identity = await _identity(provider, attempt, code, error)
     if attempt.purpose is OAuthPurpose.LINK:
-        return Completed(OAuthPurpose.LINK, await _link(attempt, identity))
+        return Completed(OAuthPurpose.LINK, await _link(clock, attempt, identity))
     try:
-        return await _sign_in(identity)
+        return await _sign_in(clock, identity)
     except IntegrityError:  # a concurrent first sign-in registered the same account
-        return await _sign_in(identity)
+        return await _sign_in(clock, identity)
 
 
 async def _identity(
@@ -200,9 +205,9 @@ def _already_linked(what: str) -> GitlabFailure:
     return GitlabFailure(Reason.ACCOUNT_ALREADY_LINKED, what)
 
 
-async def _link(attempt: OAuthState, identity: GitLabIdentity) -> User:
+async def _link(clock: Clock, attempt: OAuthState, identity: GitLabIdentity) -> User:
     """R-AUTH-7: link, or change the linked account, to one not linked to another profile."""
-    if attempt.session_id is None or not await session_active(attempt.session_id):  # type: ignore[attr-defined]
+    if attempt.session_id is None or not await session_active(clock, attempt.session_id):  # type: ignore[attr-defined]
         raise GitlabFailure(Reason.SESSION_ENDED, "Sign in again, then link your account.")
     try:
         async with in_transaction():
@@ -223,14 +228,16 @@ async def _link(attempt: OAuthState, identity: GitLabIdentity) -> User:
         ) from exc
 
 
-async def _sign_in(identity: GitLabIdentity) -> Completed:
+async def _sign_in(clock: Clock, identity: GitLabIdentity) -> Completed:
     async with in_transaction():
-        user = await _user_for(identity)
-        code = await issue_token(user, TokenPurpose.GITLAB_SIGN_IN, user.email, HANDOFF_LIFETIME)
+        user = await _user_for(clock, identity)
+        code = await issue_token(
+            clock, user, TokenPurpose.GITLAB_SIGN_IN, user.email, HANDOFF_LIFETIME
+        )
         return Completed(OAuthPurpose.SIGN_IN, user, code)
 
 
-async def _user_for(identity: GitLabIdentity) -> User:
+async def _user_for(clock: Clock, identity: GitLabIdentity) -> User:
     """R-AUTH-6/7, R-CONF-1: the linked profile, the verified email's profile, or a new one."""
     now = clock.now()
     user = await User.filter(gitlab_id=identity.id).select_for_update().first()

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from core.money import ensure_minor, format_amount, format_money
 from core.settings import get_settings
 from documents.invoice_pdf import (
@@ -133,6 +133,7 @@ async def buyer_snapshot(account: BillingAccount) -> dict[str, Any]:
 
 async def issue_invoice(
     live: Live,
+    clock: Clock,
     account: BillingAccount,
     lines: Sequence[LineValue],
     *,
@@ -196,6 +197,7 @@ async def issue_invoice(
         total = format_amount(invoice.total_minor, invoice.currency)
         await record_event(
             live,
+            clock,
             account,
             EventKind.INVOICE_ISSUED,
             f"Invoice {invoice.number} issued",
@@ -207,7 +209,9 @@ async def issue_invoice(
             email_template="invoice_issued",
             email_context=invoice_email_context(invoice),
         )
-        await log_activity(account.id, actor, "invoice_issued", f"Invoice {invoice.number} issued")
+        await log_activity(
+            clock, account.id, actor, "invoice_issued", f"Invoice {invoice.number} issued"
+        )
     return invoice
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import EventKind
 from models.users import User
@@ -18,10 +18,10 @@ from resolvers.activity import log_activity
 from resolvers.errors import DomainError, ErrorCode, NotFound, invalid
 
 
-async def visible_manager(user: User, manager_id: int, *field: str) -> Manager:
+async def visible_manager(clock: Clock, user: User, manager_id: int, *field: str) -> Manager:
     """A manager row of an account the user manages; anything else is NOT_FOUND (R-ERR-2)."""
     manager = await Manager.get_or_none(id=manager_id).select_related("user")
-    if manager is None or not await can_see_account(user, manager.account_id):  # type: ignore[attr-defined]
+    if manager is None or not await can_see_account(clock, user, manager.account_id):  # type: ignore[attr-defined]
         raise NotFound("Billing account manager", list(field) or ["managerId"])
     return manager
 
@@ -41,7 +41,7 @@ async def _lock(account_id: int) -> BillingAccount:
     return await BillingAccount.filter(id=account_id).select_for_update().get()
 
 
-async def _drop_contacts_of(account: BillingAccount, manager: Manager) -> None:
+async def _drop_contacts_of(clock: Clock, account: BillingAccount, manager: Manager) -> None:
     """R-CON-4: the removed person stops being a contact.
 
     A billing contact falls back to "same as the subscription contact". If that one is gone too,
@@ -70,10 +70,10 @@ async def _drop_contacts_of(account: BillingAccount, manager: Manager) -> None:
     await account.save(update_fields=["billing_contact_kind"])
 
 
-async def remove_manager(live: Live, actor: User, manager_id: int) -> BillingAccount:
+async def remove_manager(live: Live, clock: Clock, actor: User, manager_id: int) -> BillingAccount:
     """R-MGR-2/3: never the last manager, never the owner before a transfer."""
     async with in_transaction():
-        target = await visible_manager(actor, manager_id)
+        target = await visible_manager(clock, actor, manager_id)
         account = await _lock(target.account_id)  # type: ignore[attr-defined]
         if await Manager.filter(account_id=account.id).count() <= 1:
             raise DomainError(
@@ -87,22 +87,25 @@ async def remove_manager(live: Live, actor: User, manager_id: int) -> BillingAcc
                 "The owner cannot be removed. Transfer ownership to another manager first.",
                 ["managerId"],
             )
-        await _drop_contacts_of(account, target)
+        await _drop_contacts_of(clock, account, target)
         await target.delete()
         email = target.user.email
         await record_event(
             live,
+            clock,
             account,
             EventKind.MANAGER_REMOVED,
             "Manager removed",
             f"{email} no longer manages {account.company_name}.",
         )
-        await log_activity(account.id, actor, "manager_removed", f"Removed manager {email}")
+        await log_activity(clock, account.id, actor, "manager_removed", f"Removed manager {email}")
     await live.announce_membership_change(target.user.id, account.id)  # open streams end now
     return account
 
 
-async def transfer_ownership(actor: User, account_id: int, manager_id: int) -> BillingAccount:
+async def transfer_ownership(
+    clock: Clock, actor: User, account_id: int, manager_id: int
+) -> BillingAccount:
     """R-PROF-2: the owner hands ownership to another manager of the same account."""
     async with in_transaction():
         me = await manager_of(actor, account_id)
@@ -117,6 +120,7 @@ async def transfer_ownership(actor: User, account_id: int, manager_id: int) -> B
         await Manager.filter(account_id=account_id).update(is_owner=False)
         await Manager.filter(id=target.id).update(is_owner=True)
         await log_activity(
+            clock,
             account_id,
             actor,
             "ownership_transferred",

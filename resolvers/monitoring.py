@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core import clock
+from core.clock import Clock
 from models.outbox import OutboxEmail, OutboxStatus
 
 
-async def outbox_backlog() -> tuple[int, float]:
+async def outbox_backlog(clock: Clock) -> tuple[int, float]:
     """How many emails wait for delivery, and the age in seconds of the oldest (0 if none)."""
     pending = OutboxEmail.filter(status=OutboxStatus.PENDING)
     count = await pending.count()

@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 
-from core import clock, metrics
+from core import metrics
+from core.clock import Clock
 from models.accounts import Manager
 from models.auth import Session
 from models.notifications import Notification
@@ -64,7 +65,7 @@ async def notification_for(user: User, notification_id: int) -> NotificationItem
     return NotificationItem.from_row(row)
 
 
-async def mark_read(user: User, ids: list[int] | None, all_: bool) -> int:
+async def mark_read(clock: Clock, user: User, ids: list[int] | None, all_: bool) -> int:
     """Mark some (all of them mine, or NOT_FOUND and nothing changes) or all as read."""
     mine = Notification.filter(user_id=user.id, account_id__in=await managed_account_ids(user))
     if not all_:
@@ -79,13 +80,18 @@ async def mark_read(user: User, ids: list[int] | None, all_: bool) -> int:
     return await unread_count(user)
 
 
+@dataclass(frozen=True)
 class LiveAudience:
     """The rules of the live stream, for many streams at once (see `notifications.stream`)."""
+
+    clock: Clock  # sessions expire by the process's clock
 
     async def active_sessions(self, session_ids: Collection[int]) -> set[int]:
         return set(
             await Session.filter(
-                id__in=list(session_ids), revoked_at__isnull=True, expires_at__gt=clock.now()
+                id__in=list(session_ids),
+                revoked_at__isnull=True,
+                expires_at__gt=self.clock.now(),
             ).values_list("id", flat=True)  # type: ignore[arg-type]
         )
 
@@ -113,17 +119,14 @@ class LiveAudience:
         return newest.id if newest else 0
 
 
-AUDIENCE = LiveAudience()
-
-
 async def stream(
-    live: Live, user: User, session_id: int, account_id: int | None, after: int | None
+    live: Live, clock: Clock, user: User, session_id: int, account_id: int | None, after: int | None
 ) -> AsyncGenerator[NotificationItem, None]:
     """The live notifications of `user`'s session; NOT_FOUND for an account they don't manage;
     ends when the session or membership ends."""
     if account_id is not None:
         await manager_of(user, account_id)
-    items = live_stream.stream(live, AUDIENCE, user.id, session_id, account_id, after)
+    items = live_stream.stream(live, LiveAudience(clock), user.id, session_id, account_id, after)
     metrics.SUBSCRIPTIONS_OPEN.inc()
     try:
         async with contextlib.aclosing(items):

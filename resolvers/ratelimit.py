@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core.clock import Clock
 from models.system import RateLimitHit
 from resolvers.errors import DomainError, ErrorCode
 
@@ -28,7 +28,7 @@ def _lock_of(bucket: str) -> asyncio.Lock:
     return lock
 
 
-async def hit(bucket: str, *, limit: int, window: timedelta) -> None:
+async def hit(clock: Clock, bucket: str, *, limit: int, window: timedelta) -> None:
     """Count one attempt in `bucket`; refuse with RATE_LIMITED once `limit` is reached."""
     lock = _lock_of(bucket)
     async with lock, in_transaction() as conn:

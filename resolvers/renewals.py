@@ -1,9 +1,9 @@
 """Automatic renewals and expiry notices (R-SUB-3, R-NOT-1).
 
-`run_renewals(gateway, live, as_of)` renews every active, auto-renewing direct subscription whose
-term has ended by `as_of`: it issues the renewal invoice (one per subscription and period, by its
-unique `renewal_key`), charges its renewal card (the one chosen for it, else the default;
-R-PAY-6) under the idempotency key of that period,
+`run_renewals(gateway, live, clock, as_of)` renews every active, auto-renewing direct
+subscription whose term has ended by `as_of`: it issues the renewal invoice (one per subscription
+and period, by its unique `renewal_key`), charges its renewal card (the one chosen for it, else
+the default; R-PAY-6) under the idempotency key of that period,
 and the payment's success extends the term and records SUBSCRIPTION_RENEWED in the same
 transaction. A failure records SUBSCRIPTION_RENEWAL_FAILED with the reason, once per period.
 Subscriptions that will not renew get one SUBSCRIPTION_EXPIRING notice per end date, 30 days
@@ -30,6 +30,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from adapters.payments import PaymentGateway
+from core.clock import Clock
 from models.accounts import BillingAccount
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import EventKind
@@ -68,6 +69,7 @@ def renewal_key(subscription: Subscription) -> str:
 async def run_renewals(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     as_of: date,
     progress: Callable[[str], None] | None = None,
 ) -> RenewalRun:
@@ -80,42 +82,50 @@ async def run_renewals(
         end_date__lte=as_of,
     ).order_by("id")
     for subscription in due:
-        outcome = await renew(gateway, live, subscription)
+        outcome = await renew(gateway, live, clock, subscription)
         if outcome == "renewed":
             run.renewed += 1
         elif outcome == "failed":
             run.failed += 1
         say(f"{subscription.name}: {outcome}")
-    run.expiring_notices_sent = await send_expiring_notices(live, as_of, say)
+    run.expiring_notices_sent = await send_expiring_notices(live, clock, as_of, say)
     await expire_ended(as_of)
     return run
 
 
-async def renew(gateway: PaymentGateway, live: Live, subscription: Subscription) -> str:
+async def renew(
+    gateway: PaymentGateway, live: Live, clock: Clock, subscription: Subscription
+) -> str:
     """'renewed', 'failed' (newly told), or 'unchanged' (this period was already handled)."""
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
     period = subscription.end_date
-    invoice = await _renewal_invoice(live, account, subscription)
+    invoice = await _renewal_invoice(live, clock, account, subscription)
     card = await renewal_method(subscription)  # R-PAY-6: its own card, else the default
     if card is None:
-        return await _failed(live, account, subscription, period, "There is no card on file.")
+        return await _failed(
+            live, clock, account, subscription, period, "There is no card on file."
+        )
     key = renewal_key(subscription)
     print_ = fingerprint(invoice.id, card.id, None)
     try:
         payment = await start_payment(
-            invoice, ChargeCard(card.gateway_ref, card.brand, card.last4, card.id), key, print_
+            clock,
+            invoice,
+            ChargeCard(card.gateway_ref, card.brand, card.last4, card.id),
+            key,
+            print_,
         )
-        outcome = await complete_payment(gateway, live, payment)
+        outcome = await complete_payment(gateway, live, clock, payment)
     except DomainError as error:
-        return await _failed(live, account, subscription, period, error.message)
+        return await _failed(live, clock, account, subscription, period, error.message)
     if outcome.payment.status is PaymentStatus.SUCCEEDED:
         return "renewed" if outcome.recorded_now else "unchanged"
     reason = outcome.payment.failure_message or "The payment failed."
-    return await _failed(live, account, subscription, period, reason)
+    return await _failed(live, clock, account, subscription, period, reason)
 
 
 async def _renewal_invoice(
-    live: Live, account: BillingAccount, subscription: Subscription
+    live: Live, clock: Clock, account: BillingAccount, subscription: Subscription
 ) -> Invoice:
     existing = await Invoice.get_or_none(renewal_key=f"{subscription.id}:{subscription.end_date}")
     if existing is not None:
@@ -129,14 +139,19 @@ async def _renewal_invoice(
     )
     try:
         return await issue_invoice(
-            live, account, [line], subscription=subscription, renewal_for=start
+            live, clock, account, [line], subscription=subscription, renewal_for=start
         )
     except IntegrityError:  # a concurrent run issued it first: its renewal_key is unique
         return await Invoice.get(renewal_key=f"{subscription.id}:{subscription.end_date}")
 
 
 async def _failed(
-    live: Live, account: BillingAccount, subscription: Subscription, period: date, reason: str
+    live: Live,
+    clock: Clock,
+    account: BillingAccount,
+    subscription: Subscription,
+    period: date,
+    reason: str,
 ) -> str:
     async with in_transaction():
         locked = await Subscription.filter(id=subscription.id).select_for_update().get()
@@ -146,6 +161,7 @@ async def _failed(
         await locked.save(update_fields=["renewal_failed_for"])
         await record_event(
             live,
+            clock,
             account,
             EventKind.SUBSCRIPTION_RENEWAL_FAILED,
             f"Renewal of {locked.name} failed",
@@ -157,7 +173,9 @@ async def _failed(
     return "failed"
 
 
-async def send_expiring_notices(live: Live, as_of: date, say: Callable[[str], None]) -> int:
+async def send_expiring_notices(
+    live: Live, clock: Clock, as_of: date, say: Callable[[str], None]
+) -> int:
     """SUBSCRIPTION_EXPIRING once per end date for subscriptions that will not renew."""
     candidates = await Subscription.filter(
         status=SubscriptionStatus.ACTIVE,
@@ -179,6 +197,7 @@ async def send_expiring_notices(live: Live, as_of: date, say: Callable[[str], No
             days = (locked.end_date - as_of).days
             await record_event(
                 live,
+                clock,
                 account,
                 EventKind.SUBSCRIPTION_EXPIRING,
                 f"Subscription {locked.name} expires on {locked.end_date}",
@@ -198,21 +217,22 @@ async def expire_ended(as_of: date) -> None:
     ).update(status=SubscriptionStatus.EXPIRED)
 
 
-async def _main(as_of: date) -> RenewalRun:
+async def _main(as_of: date | None) -> RenewalRun:
     from core.db import open_database
     from core.settings import get_settings
 
     settings = get_settings()
+    services = Services.from_settings(settings)
+    as_of = as_of or services.clock.today()
+    print(f"Renewals as of {as_of}", flush=True)
     async with open_database(settings):
-        services = Services.from_settings(settings)
-        return await run_renewals(services.gateway, services.live, as_of, print)
+        return await run_renewals(services.gateway, services.live, services.clock, as_of, print)
 
 
 async def _every(hours: float) -> None:
     """Renew as of today, then again every `hours`, until SIGTERM or SIGINT."""
     import signal
 
-    from core import clock
     from core.db import open_database
     from core.settings import get_settings
 
@@ -222,10 +242,13 @@ async def _every(hours: float) -> None:
         loop.add_signal_handler(signum, stop.set)
     settings = get_settings()
     services = Services.from_settings(settings)
+    clock = services.clock
     async with open_database(settings):
         while not stop.is_set():
             print(f"Renewals as of {clock.today()}", flush=True)
-            _report(await run_renewals(services.gateway, services.live, clock.today(), print))
+            _report(
+                await run_renewals(services.gateway, services.live, clock, clock.today(), print)
+            )
             try:
                 await asyncio.wait_for(stop.wait(), hours * 3600)
             except TimeoutError:
@@ -252,11 +275,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error("--every takes a positive number of hours, and no --as-of")
         asyncio.run(_every(args.every))
         return
-    from core import clock
-
-    as_of = args.as_of or clock.today()
-    print(f"Renewals as of {as_of}")
-    _report(asyncio.run(_main(as_of)))
+    _report(asyncio.run(_main(args.as_of)))
 
 
 if __name__ == "__main__":

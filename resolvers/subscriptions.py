@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import clock, ids
+from core import ids
+from core.clock import Clock
 from core.money import ensure_minor
 from core.secrets import secret_key
 from core.tokens import sign
@@ -140,7 +141,7 @@ def _term_line(subscription: Subscription) -> LineValue:
 
 
 async def create_subscription(
-    live: Live, data: NewSubscription
+    live: Live, clock: Clock, data: NewSubscription
 ) -> tuple[Subscription, Invoice | None]:
     """Operator: a new subscription; a direct sale issues its invoice, a reseller's none."""
     plan, reseller = _clean_new(data)
@@ -164,13 +165,17 @@ async def create_subscription(
             reseller_name=reseller,
             created_at=clock.now(),
         )
-        await announce_created(live, account, subscription)
+        await announce_created(live, clock, account, subscription)
         await log_activity(
-            account.id, None, "subscription_created", f"Subscription {subscription.name} created"
+            clock,
+            account.id,
+            None,
+            "subscription_created",
+            f"Subscription {subscription.name} created",
         )
         if data.channel is SalesChannel.DIRECT and data.issue_invoice:
             invoice = await issue_invoice(
-                live, account, [_term_line(subscription)], subscription=subscription
+                live, clock, account, [_term_line(subscription)], subscription=subscription
             )
     return subscription, invoice
 
@@ -213,6 +218,7 @@ def provisioning(subscription: Subscription) -> Provisioning:
 
 async def announce_created(
     live: Live,
+    clock: Clock,
     account: BillingAccount,
     subscription: Subscription,
     *,
@@ -230,6 +236,7 @@ async def announce_created(
     )
     await record_event(
         live,
+        clock,
         account,
         EventKind.SUBSCRIPTION_CREATED,
         f"Subscription {subscription.name} purchased",
@@ -272,7 +279,9 @@ def _active_only(subscription: Subscription) -> None:
         )
 
 
-async def associate_namespace(actor: User, subscription_id: int, path: str) -> Subscription:
+async def associate_namespace(
+    clock: Clock, actor: User, subscription_id: int, path: str
+) -> Subscription:
     """GitLab.com subscriptions are tied to a group; allowed for reseller ones too (R-SUB-2)."""
     subscription = await subscription_for_viewer(actor, subscription_id)
     if subscription.deployment is not Deployment.GITLAB_COM:
@@ -294,6 +303,7 @@ async def associate_namespace(actor: User, subscription_id: int, path: str) -> S
         subscription.namespace_path = cleaned
         await subscription.save(update_fields=["namespace_path"])
         await log_activity(
+            clock,
             subscription.account_id,  # type: ignore[attr-defined]
             actor,
             "subscription_namespace",
@@ -302,7 +312,9 @@ async def associate_namespace(actor: User, subscription_id: int, path: str) -> S
     return subscription
 
 
-async def set_auto_renew(actor: User, subscription_id: int, auto_renew: bool) -> Subscription:
+async def set_auto_renew(
+    clock: Clock, actor: User, subscription_id: int, auto_renew: bool
+) -> Subscription:
     subscription = await subscription_for_viewer(actor, subscription_id)
     _direct_only(subscription)
     _active_only(subscription)
@@ -311,6 +323,7 @@ async def set_auto_renew(actor: User, subscription_id: int, auto_renew: bool) ->
         await subscription.save(update_fields=["auto_renew"])
         state = "on" if auto_renew else "off"
         await log_activity(
+            clock,
             subscription.account_id,  # type: ignore[attr-defined]
             actor,
             "subscription_auto_renew",
@@ -319,7 +332,7 @@ async def set_auto_renew(actor: User, subscription_id: int, auto_renew: bool) ->
     return subscription
 
 
-async def cancel_subscription(live: Live, subscription_id: int) -> Subscription:
+async def cancel_subscription(live: Live, clock: Clock, subscription_id: int) -> Subscription:
     """Operator: ends the subscription now; it will not renew."""
     subscription = await Subscription.get_or_none(id=subscription_id)
     if subscription is None:
@@ -332,6 +345,7 @@ async def cancel_subscription(live: Live, subscription_id: int) -> Subscription:
         await subscription.save(update_fields=["status", "auto_renew"])
         await record_event(
             live,
+            clock,
             account,
             EventKind.SUBSCRIPTION_CANCELLED,
             f"Subscription {subscription.name} cancelled",
@@ -339,6 +353,7 @@ async def cancel_subscription(live: Live, subscription_id: int) -> Subscription:
             subscription=subscription,
         )
         await log_activity(
+            clock,
             account.id,
             None,
             "subscription_cancelled",
@@ -354,7 +369,9 @@ def can_download_license(subscription: Subscription) -> bool:
     )
 
 
-def license_document(subscription: Subscription, account: BillingAccount) -> dict[str, Any]:
+def license_document(
+    subscription: Subscription, account: BillingAccount, issued_at: datetime
+) -> dict[str, Any]:
     """A Self-Managed license: the terms, signed with the portal's secret key."""
     body = {
         "subscription": subscription.name,
@@ -363,21 +380,23 @@ def license_document(subscription: Subscription, account: BillingAccount) -> dic
         "seats": subscription.seats,
         "starts_at": subscription.start_date.isoformat(),
         "expires_at": subscription.end_date.isoformat(),
-        "issued_at": clock.now().isoformat(),
+        "issued_at": issued_at.isoformat(),
     }
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return {"license": body, "signature": sign(secret_key(), canonical)}
 
 
-async def license_for_viewer(actor: User, subscription_id: int) -> dict[str, Any]:
+async def license_for_viewer(clock: Clock, actor: User, subscription_id: int) -> dict[str, Any]:
     subscription = await subscription_for_viewer(actor, subscription_id)
     if not can_download_license(subscription):
         raise invalid("Only active Self-Managed subscriptions have a license.", "subscriptionId")
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
-    return license_document(subscription, account)
+    return license_document(subscription, account, clock.now())
 
 
-async def extend_renewed_term(live: Live, account: BillingAccount, invoice: Invoice) -> None:
+async def extend_renewed_term(
+    live: Live, clock: Clock, account: BillingAccount, invoice: Invoice
+) -> None:
     """A paid renewal invoice extends its subscription by one term (R-SUB-3), once."""
     if invoice.renewal_for is None or invoice.subscription_id is None:  # type: ignore[attr-defined]
         return
@@ -395,6 +414,7 @@ async def extend_renewed_term(live: Live, account: BillingAccount, invoice: Invo
     await subscription.save(update_fields=["start_date", "end_date", "renewal_failed_for"])
     await record_event(
         live,
+        clock,
         account,
         EventKind.SUBSCRIPTION_RENEWED,
         f"Subscription {subscription.name} renewed",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from core.clock import Clock
 from models.users import User
 from notifications.outbox import enqueue_email
 from resolvers.auth import normalize_email, send_confirmation
@@ -22,7 +23,7 @@ def clean_name(value: str, field: str) -> str:
 
 
 async def update_profile(
-    user: User, *, first_name: str | None, last_name: str | None, email: str | None
+    clock: Clock, user: User, *, first_name: str | None, last_name: str | None, email: str | None
 ) -> User:
     """Names change at once. A new email waits for confirmation through a link sent to it.
 
@@ -39,10 +40,10 @@ async def update_profile(
         if new_email is not None and new_email != user.email:
             owner = await User.get_or_none(email=new_email)
             if owner is None:
-                await send_confirmation(user, new_email)
+                await send_confirmation(clock, user, new_email)
             else:
                 await enqueue_email(
-                    new_email, "email_in_use", name=owner.first_name, email=new_email
+                    clock, new_email, "email_in_use", name=owner.first_name, email=new_email
                 )
             fields["unconfirmed_email"] = new_email
         elif new_email == user.email:

@@ -26,6 +26,7 @@ from core.settings import Settings
 from models.auth import Session
 from models.users import User
 from resolvers.auth import authenticate
+from resolvers.services import Services
 
 _CACHE_KEY = "portal.caller"
 
@@ -67,7 +68,7 @@ async def identify(conn: HTTPConnection, authorization: str | None = None) -> Ca
     token = bearer(
         authorization if authorization is not None else conn.headers.get("authorization")
     )
-    found = await authenticate(token) if token else None
+    found = await authenticate(services_of(conn).clock, token) if token else None
     caller = Caller(
         client=client_address(conn),
         request_id=current_request_id.get(),
@@ -78,6 +79,12 @@ async def identify(conn: HTTPConnection, authorization: str | None = None) -> Ca
     if authorization is None:
         conn.scope[_CACHE_KEY] = caller
     return caller
+
+
+def services_of(conn: HTTPConnection) -> Services:
+    """The process's services, built once at start-up (`server.create_app`)."""
+    services: Services = conn.app.state.services
+    return services
 
 
 def is_operator(conn: HTTPConnection, settings: Settings) -> bool:

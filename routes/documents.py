@@ -17,20 +17,21 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core import ids
+from core.clock import Clock
 from models.users import User
 from resolvers.access import confirmation_deadline_passed
 from resolvers.errors import DomainError
 from resolvers.invoices import invoice_for_viewer, invoice_pdf
 from resolvers.subscriptions import license_for_viewer
-from routes.caller import identify
+from routes.caller import identify, services_of
 from routes.problems import problem, unauthenticated
 
 
-async def _viewer(request: Request) -> User | Response:
+async def _viewer(request: Request, clock: Clock) -> User | Response:
     caller = await identify(request)
     if caller.user is None:
         return unauthenticated(caller.bad_token)
-    if confirmation_deadline_passed(caller.user):
+    if confirmation_deadline_passed(caller.user, clock.now()):
         return problem(
             403,
             "Confirm your email address to continue: use the link we sent you, "
@@ -56,7 +57,7 @@ def _pk(value: str, type_name: str) -> int | None:
 
 
 async def invoice_pdf_route(request: Request) -> Response:
-    user = await _viewer(request)
+    user = await _viewer(request, services_of(request).clock)
     if isinstance(user, Response):
         return user
     pk = _pk(request.path_params["invoice_id"], "Invoice")
@@ -77,14 +78,15 @@ async def invoice_pdf_route(request: Request) -> Response:
 
 
 async def license_route(request: Request) -> Response:
-    user = await _viewer(request)
+    clock = services_of(request).clock
+    user = await _viewer(request, clock)
     if isinstance(user, Response):
         return user
     pk = _pk(request.path_params["subscription_id"], "ProductSubscription")
     if pk is None:
         return _not_found("subscription", request)
     try:
-        document = await license_for_viewer(user, pk)
+        document = await license_for_viewer(clock, user, pk)
     except DomainError:
         return _not_found("subscription", request)
     name = document["license"]["subscription"]

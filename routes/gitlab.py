@@ -44,9 +44,9 @@ def failed(purpose: OAuthPurpose, error: DomainError) -> RedirectResponse:
 
 
 async def sign_in(request: Request) -> Response:
-    provider = services(request).gitlab
+    found = services(request)
     try:
-        url = await gitlab.begin_sign_in(provider, client_address(request))
+        url = await gitlab.begin_sign_in(found.clock, found.gitlab, client_address(request))
     except DomainError as error:
         return failed(OAuthPurpose.SIGN_IN, error)
     return RedirectResponse(url, status_code=302, headers=NO_STORE)
@@ -55,11 +55,12 @@ async def sign_in(request: Request) -> Response:
 async def callback(request: Request) -> Response:
     params = request.query_params
     purpose = OAuthPurpose.SIGN_IN
+    found = services(request)
     try:
-        attempt = await gitlab.consume_state(params.get("state"))
+        attempt = await gitlab.consume_state(found.clock, params.get("state"))
         purpose = attempt.purpose
         done = await gitlab.complete(
-            attempt, services(request).gitlab, params.get("code"), params.get("error")
+            found.clock, attempt, found.gitlab, params.get("code"), params.get("error")
         )
     except DomainError as error:
         return failed(purpose, error)

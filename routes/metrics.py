@@ -27,14 +27,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core import metrics
+from core.clock import Clock
 from core.settings import Settings
 from resolvers.monitoring import outbox_backlog
-from routes.caller import bearer, is_operator
+from routes.caller import bearer, is_operator, services_of
 from routes.problems import problem
 
 
-async def refresh_outbox_gauges() -> None:
-    count, oldest_age = await outbox_backlog()
+async def refresh_outbox_gauges(clock: Clock) -> None:
+    count, oldest_age = await outbox_backlog(clock)
     metrics.OUTBOX_PENDING.set(count)
     metrics.OUTBOX_OLDEST_AGE.set(oldest_age)
 
@@ -63,7 +64,7 @@ def metrics_routes(settings: Settings) -> list[BaseRoute]:
                 instance="/metrics",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        await refresh_outbox_gauges()
+        await refresh_outbox_gauges(services_of(request).clock)
         return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 
     return [Route("/metrics", scrape, methods=["GET"])]

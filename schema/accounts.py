@@ -315,7 +315,9 @@ async def resolve_account(info: Info, pk: int) -> BillingAccount | None:
     if info.context.user is None:
         return None
     try:
-        return BillingAccount.from_model(await visible_account(info.context.user, pk))
+        return BillingAccount.from_model(
+            await visible_account(info.context.services.clock, info.context.user, pk)
+        )
     except NotFound:
         return None
     except DomainError as error:  # EMAIL_UNCONFIRMED: say so, do not pretend it is missing
@@ -393,6 +395,7 @@ class Mutation:
             else (input.address.to_value() if input.address else None)
         )
         updated = await accounts.update_company_details(
+            info.context.services.clock,
             info.context.acting_user,
             account,
             name=input.name,

@@ -58,13 +58,13 @@ class Mutation:
     )
     @payload(RequestSignInLinkPayload)
     async def request_sign_in_link(self, info: Info, email: str) -> RequestSignInLinkPayload:
-        await auth.request_sign_in_link(email, info.context.client)
+        await auth.request_sign_in_link(info.context.services.clock, email, info.context.client)
         return RequestSignInLinkPayload()
 
     @strawberry.mutation
     @payload(SignInPayload)
-    async def sign_in_with_link(self, token: str) -> SignInPayload:
-        return SignInPayload.of(await auth.sign_in_with_link(token))
+    async def sign_in_with_link(self, info: Info, token: str) -> SignInPayload:
+        return SignInPayload.of(await auth.sign_in_with_link(info.context.services.clock, token))
 
     @strawberry.mutation(description="Revokes this session everywhere, open streams included.")
     @payload(SignOutPayload)
@@ -72,16 +72,18 @@ class Mutation:
         session = info.context.session
         if session is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "You are not signed in.")
-        await auth.sign_out(info.context.services.live, session)
+        await auth.sign_out(info.context.services.live, info.context.services.clock, session)
         return SignOutPayload()
 
     @strawberry.mutation
     @payload(ConfirmEmailPayload)
-    async def confirm_email(self, token: str) -> ConfirmEmailPayload:
-        return ConfirmEmailPayload(user=User.from_model(await auth.confirm_email(token)))
+    async def confirm_email(self, info: Info, token: str) -> ConfirmEmailPayload:
+        return ConfirmEmailPayload(
+            user=User.from_model(await auth.confirm_email(info.context.services.clock, token))
+        )
 
     @strawberry.mutation
     @payload(ResendEmailConfirmationPayload, requires=SignedIn)
     async def resend_email_confirmation(self, info: Info) -> ResendEmailConfirmationPayload:
-        await auth.resend_confirmation(info.context.acting_user)
+        await auth.resend_confirmation(info.context.services.clock, info.context.acting_user)
         return ResendEmailConfirmationPayload()

@@ -104,7 +104,12 @@ class Mutation:
         details = contact_details.to_value() if contact_details else None
         return SetContactPayload.of(
             await contacts.set_subscription_contact(
-                info.context.services.live, viewer, account, manager, details
+                info.context.services.live,
+                info.context.services.clock,
+                viewer,
+                account,
+                manager,
+                details,
             )
         )
 
@@ -124,6 +129,7 @@ class Mutation:
         )
         updated = await contacts.set_billing_contact(
             info.context.services.live,
+            info.context.services.clock,
             viewer,
             account,
             same_as_subscription_contact=input.same_as_subscription_contact,

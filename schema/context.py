@@ -110,7 +110,7 @@ class Context:
     def acting_user(self) -> User:
         """The signed-in user, for fields that declared a permission (`schema/permissions.py`)
         which already admitted the request; UNAUTHENTICATED if one forgot to."""
-        return require_user(self.user, allow_unconfirmed=True)
+        return require_user(self.services.clock, self.user, allow_unconfirmed=True)
 
 
 Info = strawberry.Info[Context, None]

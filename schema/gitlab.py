@@ -36,7 +36,9 @@ class Mutation:
         user, session = info.context.acting_user, info.context.session
         if session is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "Sign in to continue.")
-        url = await gitlab.begin_link(user, session, info.context.services.gitlab)
+        url = await gitlab.begin_link(
+            info.context.services.clock, user, session, info.context.services.gitlab
+        )
         return LinkGitlabAccountPayload(authorization_url=url)
 
     @strawberry.mutation(description="Forgets the linked GitLab.com account.")

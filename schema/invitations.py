@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from core import clock
 from models.accounts import BillingAccount as AccountModel
 from models.accounts import Manager as ManagerModel
 from models.invitations import Invitation as InvitationModel
@@ -39,12 +38,13 @@ class Invitation(Node):
     expires_at: datetime
 
     @classmethod
-    def from_model(cls, invitation: InvitationModel) -> Invitation:
+    def from_model(cls, invitation: InvitationModel, now: datetime) -> Invitation:
+        """`now` decides whether a pending invitation has expired (R-INV-1)."""
         return cls(
             id=global_id("Invitation", invitation.id),
             _model=invitation,
             email=invitation.email,
-            status=invitation.status_at(clock.now()),
+            status=invitation.status_at(now),
             created_at=invitation.created_at,
             expires_at=invitation.expires_at,
         )
@@ -89,9 +89,9 @@ class Invitation(Node):
 
 async def resolve_invitation(info: Info, pk: int) -> Invitation | None:
     """A node for the account's managers, or for the invitee while it is pending."""
-    user = info.context.user
-    invitation = await invitations.invitation_for_viewer(user, pk) if user else None
-    return Invitation.from_model(invitation) if invitation else None
+    user, clock = info.context.user, info.context.services.clock
+    invitation = await invitations.invitation_for_viewer(clock, user, pk) if user else None
+    return Invitation.from_model(invitation, clock.now()) if invitation else None
 
 
 register_node("Invitation", resolve_invitation)
@@ -104,12 +104,16 @@ async def account_invitations(
     rows = await info.context.loaders.load_many(
         InvitationModel, "account_id", account.id, order_by=("-created_at", "-id")
     )
-    found = [Invitation.from_model(row) for row in rows]
+    now = info.context.services.clock.now()
+    found = [Invitation.from_model(row, now) for row in rows]
     return [i for i in found if status is None or i.status is status]
 
 
-async def invitations_for(user: UserModel) -> list[Invitation]:
-    return [Invitation.from_model(i) for i in await invitations.pending_for(user)]
+async def invitations_for(info: Info, user: UserModel) -> list[Invitation]:
+    clock = info.context.services.clock
+    pending = await invitations.pending_for(clock, user)
+    now = clock.now()
+    return [Invitation.from_model(i, now) for i in pending]
 
 
 @strawberry.type
@@ -142,15 +146,18 @@ class Mutation:
     ) -> InvitePayload:
         viewer = info.context.acting_user
         pk = pk_of(billing_account_id, "BillingAccount", "billingAccountId")
-        invitation = await invitations.invite(viewer, pk, email)
-        return InvitePayload(invitation=Invitation.from_model(invitation))
+        clock = info.context.services.clock
+        invitation = await invitations.invite(clock, viewer, pk, email)
+        return InvitePayload(invitation=Invitation.from_model(invitation, clock.now()))
 
     @strawberry.mutation(description="A fresh link valid for 7 days; the old link stops working.")
     @payload(InvitePayload, requires=PortalUser)
     async def resend_invitation(self, info: Info, invitation_id: strawberry.ID) -> InvitePayload:
         viewer = info.context.acting_user
         pk = pk_of(invitation_id, "Invitation", "invitationId")
-        return InvitePayload(invitation=Invitation.from_model(await invitations.resend(viewer, pk)))
+        clock = info.context.services.clock
+        invitation = await invitations.resend(clock, viewer, pk)
+        return InvitePayload(invitation=Invitation.from_model(invitation, clock.now()))
 
     @strawberry.mutation(description="A revoked invitation cannot be accepted (R-INV-3).")
     @payload(RevokeInvitationPayload, requires=PortalUser)
@@ -159,15 +166,18 @@ class Mutation:
     ) -> RevokeInvitationPayload:
         viewer = info.context.acting_user
         pk = pk_of(invitation_id, "Invitation", "invitationId")
-        invitation = await invitations.revoke(viewer, pk)
-        return RevokeInvitationPayload(invitation=Invitation.from_model(invitation))
+        clock = info.context.services.clock
+        invitation = await invitations.revoke(clock, viewer, pk)
+        return RevokeInvitationPayload(invitation=Invitation.from_model(invitation, clock.now()))
 
     @strawberry.mutation(description="Signed out: signs the invitee in (R-MGR-1).")
     @payload(AcceptInvitationPayload)
     async def accept_invitation(self, info: Info, token: str) -> AcceptInvitationPayload:
         from schema.accounts import BillingAccount
 
-        accepted = await invitations.accept(info.context.services.live, token, info.context.user)
+        accepted = await invitations.accept(
+            info.context.services.live, info.context.services.clock, token, info.context.user
+        )
         info.context.user = accepted.user  # the rest of this response is read as the invitee
         signed_in = accepted.signed_in
         session = (

@@ -226,6 +226,7 @@ class Mutation:
         outcome = await payments.pay_invoice(
             info.context.services.gateway,
             info.context.services.live,
+            info.context.services.clock,
             info.context.acting_user,
             pk_of(input.invoice_id, "Invoice", "input", "invoiceId"),
             idempotency_key=input.idempotency_key,

@@ -39,7 +39,9 @@ async def resolve_manager(info: Info, pk: int) -> BillingAccountManager | None:
         return None
     try:
         return BillingAccountManager.from_model(
-            await managers.visible_manager(info.context.acting_user, pk)
+            await managers.visible_manager(
+                info.context.services.clock, info.context.acting_user, pk
+            )
         )
     except DomainError:
         return None
@@ -59,7 +61,9 @@ class Mutation:
 
         viewer = info.context.acting_user
         pk = pk_of(manager_id, "BillingAccountManager", "managerId")
-        account = await managers.remove_manager(info.context.services.live, viewer, pk)
+        account = await managers.remove_manager(
+            info.context.services.live, info.context.services.clock, viewer, pk
+        )
         if not await managers.still_manages(viewer, account.id):
             return RemoveManagerPayload()  # removed themself: nothing more to see
         return RemoveManagerPayload(billing_account=BillingAccount.from_model(account))
@@ -74,5 +78,7 @@ class Mutation:
         viewer = info.context.acting_user
         account_pk = pk_of(billing_account_id, "BillingAccount", "billingAccountId")
         manager_pk = pk_of(manager_id, "BillingAccountManager", "managerId")
-        account = await managers.transfer_ownership(viewer, account_pk, manager_pk)
+        account = await managers.transfer_ownership(
+            info.context.services.clock, viewer, account_pk, manager_pk
+        )
         return TransferOwnershipPayload(billing_account=BillingAccount.from_model(account))

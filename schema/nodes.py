@@ -17,7 +17,9 @@ NodeResolver = Callable[[Info, int], Awaitable[Any]]
 
 
 def viewer_sees_account(info: Info, account_id: int) -> Awaitable[bool]:
-    return can_see_account(info.context.user, account_id, operator=info.context.operator)
+    return can_see_account(
+        info.context.services.clock, info.context.user, account_id, operator=info.context.operator
+    )
 
 
 _resolvers: dict[str, NodeResolver] = {}
@@ -36,7 +38,13 @@ def register_account_node(
     """A node of an account-owned row: visible exactly as its account is, else null."""
 
     async def resolve(info: Info, pk: int) -> Any:
-        row = await account_row(model, pk, info.context.user, operator=info.context.operator)
+        row = await account_row(
+            info.context.services.clock,
+            model,
+            pk,
+            info.context.user,
+            operator=info.context.operator,
+        )
         return from_model(row) if row is not None else None
 
     register_node(type_name, resolve)

@@ -155,7 +155,7 @@ class Mutation:
     ) -> MarkNotificationsReadPayload:
         viewer = info.context.acting_user
         pks = [pk_of(i, "Notification", "ids") for i in ids or []]
-        count = await notifications.mark_read(viewer, pks, bool(all))
+        count = await notifications.mark_read(info.context.services.clock, viewer, pks, bool(all))
         return MarkNotificationsReadPayload(unread_count=count)
 
 
@@ -181,7 +181,14 @@ class NotificationStream:
         except DomainError as error:
             raise query_error(error) from error
         async with contextlib.aclosing(
-            notifications.stream(info.context.services.live, viewer, session.id, account, resume)
+            notifications.stream(
+                info.context.services.live,
+                info.context.services.clock,
+                viewer,
+                session.id,
+                account,
+                resume,
+            )
         ) as items:
             try:
                 item = await anext(items, None)

@@ -61,8 +61,8 @@ class PaymentMethod(Node):
         )
 
     @strawberry.field
-    def is_expired(self) -> bool:
-        return payments.is_expired(self._model)
+    def is_expired(self, info: Info) -> bool:
+        return payments.is_expired(self._model, info.context.services.clock.today())
 
 
 @strawberry.type
@@ -143,6 +143,7 @@ class Mutation:
         account = await account_for_viewer(info, billing_account_id, "billingAccountId")
         method = await payments.add_payment_method(
             info.context.services.gateway,
+            info.context.services.clock,
             info.context.acting_user,
             account.id,
             payment_token,
@@ -162,6 +163,7 @@ class Mutation:
         make_default: bool | None = None,
     ) -> PaymentMethodPayload:
         method = await payments.update_payment_method(
+            info.context.services.clock,
             info.context.acting_user,
             pk_of(payment_method_id, "PaymentMethod", "paymentMethodId"),
             exp_month=exp_month,
@@ -177,5 +179,7 @@ class Mutation:
         self, info: Info, payment_method_id: strawberry.ID
     ) -> DeletePaymentMethodPayload:
         pk = pk_of(payment_method_id, "PaymentMethod", "paymentMethodId")
-        await payments.delete_payment_method(info.context.acting_user, pk)
+        await payments.delete_payment_method(
+            info.context.services.clock, info.context.acting_user, pk
+        )
         return DeletePaymentMethodPayload(deleted_payment_method_id=payment_method_id)

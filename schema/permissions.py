@@ -21,7 +21,7 @@ class SignedIn(BasePermission):
     message = "Sign in to continue."
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        require_user(info.context.user, allow_unconfirmed=True)
+        require_user(info.context.services.clock, info.context.user, allow_unconfirmed=True)
         return True
 
 
@@ -31,5 +31,5 @@ class PortalUser(BasePermission):
     message = "Sign in to continue."
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        require_user(info.context.user)
+        require_user(info.context.services.clock, info.context.user)
         return True

@@ -155,6 +155,7 @@ class Mutation:
         outcome = await purchases.buy_subscription(
             info.context.services.gateway,
             info.context.services.live,
+            info.context.services.clock,
             info.context.acting_user,
             pk_of(input.billing_account_id, "BillingAccount", "input", "billingAccountId"),
             plan_id=pk_of(input.plan_id, "CatalogPlan", "input", "planId"),
@@ -175,6 +176,7 @@ class Mutation:
         outcome = await purchases.buy_add_on(
             info.context.services.gateway,
             info.context.services.live,
+            info.context.services.clock,
             info.context.acting_user,
             pk_of(input.subscription_id, "ProductSubscription", "input", "subscriptionId"),
             add_on_id=pk_of(input.add_on_id, "CatalogAddOn", "input", "addOnId"),

@@ -134,7 +134,10 @@ class Mutation:
         self, info: Info, subscription_id: strawberry.ID, namespace_path: str
     ) -> SubscriptionPayload:
         row = await subscriptions.associate_namespace(
-            info.context.acting_user, _pk(subscription_id), namespace_path
+            info.context.services.clock,
+            info.context.acting_user,
+            _pk(subscription_id),
+            namespace_path,
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
@@ -168,6 +171,7 @@ class Mutation:
         row, outcome = await purchases.buy_seats(
             info.context.services.gateway,
             info.context.services.live,
+            info.context.services.clock,
             info.context.acting_user,
             _pk(subscription_id),
             seats,
@@ -194,7 +198,7 @@ class Mutation:
             else None
         )
         row = await payments.set_renewal_card(
-            info.context.acting_user, _pk(subscription_id), method
+            info.context.services.clock, info.context.acting_user, _pk(subscription_id), method
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
@@ -204,6 +208,9 @@ class Mutation:
         self, info: Info, subscription_id: strawberry.ID, auto_renew: bool
     ) -> SubscriptionPayload:
         row = await subscriptions.set_auto_renew(
-            info.context.acting_user, _pk(subscription_id), auto_renew
+            info.context.services.clock,
+            info.context.acting_user,
+            _pk(subscription_id),
+            auto_renew,
         )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))

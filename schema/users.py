@@ -63,7 +63,10 @@ class User(Node):
 
         if not _is_viewer(info, self._model):
             return []
-        return [BillingAccount.from_model(a) for a in await visible_accounts(self._model)]
+        return [
+            BillingAccount.from_model(a)
+            for a in await visible_accounts(info.context.services.clock, self._model)
+        ]
 
     @strawberry.field(
         description="Invitations addressed to me that I can accept.",
@@ -74,7 +77,7 @@ class User(Node):
     ) -> list[Annotated[Invitation, strawberry.lazy("schema.invitations")]]:
         from schema.invitations import invitations_for
 
-        return await invitations_for(self._model) if _is_viewer(info, self._model) else []
+        return await invitations_for(info, self._model) if _is_viewer(info, self._model) else []
 
     @strawberry.field(
         description="My notifications, newest first (R-NOT-5).", permission_classes=[PortalUser]
@@ -124,6 +127,7 @@ class Mutation:
     @payload(UpdateProfilePayload, requires=PortalUser)
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         user = await users.update_profile(
+            info.context.services.clock,
             info.context.acting_user,
             first_name=input.first_name,
             last_name=input.last_name,

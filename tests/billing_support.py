@@ -39,6 +39,7 @@ async def make_subscription(
 ) -> Subscription:
     subscription, _ = await create_subscription(
         current_services().live,
+        current_services().clock,
         NewSubscription(
             account_id=account.id,
             plan="Premium",
@@ -59,8 +60,9 @@ async def make_subscription(
 async def make_invoice(
     account: BillingAccount, amount_minor: int = 10_000, quantity: int = 1
 ) -> Invoice:
+    services = current_services()
     line = LineValue("Premium seats", quantity, amount_minor)
-    return await issue_invoice(current_services().live, account, [line])
+    return await issue_invoice(services.live, services.clock, account, [line])
 
 
 async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentMethod:
@@ -68,7 +70,9 @@ async def add_card(account: BillingAccount, token: str = "tok_visa") -> PaymentM
     from resolvers.payments import add_payment_method
 
     owner = await User.get(managers__account_id=account.id, managers__is_owner=True)
-    return await add_payment_method(current_services().gateway, owner, account.id, token)
+    return await add_payment_method(
+        current_services().gateway, current_services().clock, owner, account.id, token
+    )
 
 
 def gid(type_name: str, pk: int) -> str:

@@ -1,5 +1,6 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL when PORTAL_TEST_POSTGRES_URL is
-set), a GraphQL caller, factories for users, accounts and sessions, and a controllable clock."""
+set), a GraphQL caller, factories for users, accounts and sessions, and the process services
+of each test, whose clock tests move (`services.clock.advance`, `current_services().clock`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest_asyncio
 from starlette.requests import Request
 from tortoise.contrib.test import tortoise_test_context
 
-from core import clock, secrets
+from core import secrets
 from core.request_context import current_request_id
 from core.settings import get_settings
 from models import MODEL_MODULES
@@ -63,9 +64,7 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("PORTAL_SELLER_COUNTRY", "DE")
     monkeypatch.setenv("PORTAL_SELLER_TAX_ID", "DE129273398")
     get_settings.cache_clear()
-    clock.reset()
     yield
-    clock.reset()
     get_settings.cache_clear()
     secrets.reset()
 
@@ -73,7 +72,8 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
 @pytest.fixture(autouse=True)
 def services(_settings: None) -> Services:
     """The process services of one test, as start-up builds them (a fresh sandbox gateway:
-    charge records never leak between tests); `gql` and `operator_gql` run with them."""
+    charge records never leak between tests; a fresh clock: moved time never leaks either);
+    `gql`, `operator_gql` and the factories below run with them."""
     built = Services.from_settings(get_settings())
     _services[:] = [built]
     return built
@@ -84,6 +84,12 @@ _services: list[Services] = []
 
 def current_services() -> Services:
     return _services[0]
+
+
+def use_services(services: Services) -> None:
+    """From now on `gql` and the factories run with `services` (an app's this test serves), so
+    the test and that app share one clock, as one process would."""
+    _services[:] = [services]
 
 
 @pytest_asyncio.fixture
@@ -161,7 +167,7 @@ async def gql(
     if as_ is not None:
         from resolvers.auth import authenticate
 
-        found = await authenticate(as_.token)
+        found = await authenticate(current_services().clock, as_.token)
         if found is not None:
             context.session, context.user = found
     result = await schema.execute(query, variable_values=variables, context_value=context)
@@ -182,7 +188,7 @@ async def make_user(
     last: str = "Lovelace",
     confirmed: bool = True,
 ) -> User:
-    now = clock.now()
+    now = current_services().clock.now()
     return await User.create(
         email=email,
         first_name=first,
@@ -194,7 +200,7 @@ async def make_user(
 
 
 async def sign_in(user: User) -> Viewer:
-    return Viewer(user=user, token=(await start_session(user)).token)
+    return Viewer(user=user, token=(await start_session(current_services().clock, user)).token)
 
 
 async def make_account(
@@ -203,7 +209,9 @@ async def make_account(
     country: str = "DE",
     tax_id: str | None = None,
 ) -> BillingAccount:
+    clock = current_services().clock
     account = await create_billing_account(
+        clock,
         NewAccount(
             company_name=company,
             country=country,
@@ -211,7 +219,7 @@ async def make_account(
             owner_email=owner_email,
             owner_first_name="Olga",
             owner_last_name="Owner",
-        )
+        ),
     )
     owner = await User.get(email=owner_email)
     if owner.first_signed_in_at is None:

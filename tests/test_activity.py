@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core import clock
+from resolvers.services import Services
 from schema.relay import global_id
 from tests.conftest import gql, make_account, owner_of
 
@@ -31,14 +31,16 @@ query($id: ID!, $first: Int, $after: String) {
 }"""
 
 
-async def test_activity_lists_who_did_what_newest_first_in_pages(db: None) -> None:
+async def test_activity_lists_who_did_what_newest_first_in_pages(
+    db: None, services: Services
+) -> None:
     """Invitations and account creation appear with actor and summary, newest first, paged."""
     account = await make_account()
     owner = await owner_of(account)
     account_id = global_id("BillingAccount", account.id)
-    clock.advance(timedelta(minutes=1))
+    services.clock.advance(timedelta(minutes=1))
     invited = await gql(INVITE, {"account": account_id, "email": "bob@example.com"}, as_=owner)
-    clock.advance(timedelta(minutes=1))
+    services.clock.advance(timedelta(minutes=1))
     await gql(REVOKE, {"id": invited["inviteBillingAccountManager"]["invitation"]["id"]}, as_=owner)
 
     first = await gql(ACTIVITY, {"id": account_id, "first": 2}, as_=owner)

@@ -12,10 +12,10 @@ from unittest.mock import ANY
 
 import pytest
 
-from core import clock
 from core.settings import get_settings
 from models.auth import OneTimeToken, Session
 from models.outbox import OutboxEmail
+from resolvers.services import Services
 from schema.relay import global_id
 from tests.conftest import Viewer, emails_to, gql, link_token, make_account, make_user, sign_in
 
@@ -105,12 +105,12 @@ async def test_r_auth_2_link_works_once() -> None:
     assert await Session.all().count() == sessions
 
 
-async def test_r_auth_2_link_expires_after_24_hours() -> None:
+async def test_r_auth_2_link_expires_after_24_hours(services: Services) -> None:
     """R-AUTH-2: a link opened more than 24 hours after it was sent gets TOKEN_EXPIRED."""
     await make_user("ada@example.com")
     await request_link("ada@example.com")
     token = await sign_in_link_token("ada@example.com")
-    clock.advance(timedelta(hours=24, seconds=1))
+    services.clock.advance(timedelta(hours=24, seconds=1))
 
     result = await use_link(token)
     assert result["session"] is None
@@ -118,12 +118,12 @@ async def test_r_auth_2_link_expires_after_24_hours() -> None:
     assert await Session.all().count() == 0
 
 
-async def test_r_auth_2_link_still_works_just_before_24_hours() -> None:
+async def test_r_auth_2_link_still_works_just_before_24_hours(services: Services) -> None:
     """R-AUTH-2: within 24 hours the link works."""
     await make_user("ada@example.com")
     await request_link("ada@example.com")
     token = await sign_in_link_token("ada@example.com")
-    clock.advance(timedelta(hours=23, minutes=59))
+    services.clock.advance(timedelta(hours=23, minutes=59))
     assert (await use_link(token))["session"] is not None
 
 
@@ -163,7 +163,9 @@ async def test_r_auth_3_response_floor_for_both_paths(monkeypatch: pytest.Monkey
         assert time.monotonic() - started >= 0.15, address
 
 
-async def test_r_auth_3_rate_limited_per_email(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_r_auth_3_rate_limited_per_email(
+    monkeypatch: pytest.MonkeyPatch, services: Services
+) -> None:
     """R-AUTH-3: the (limit+1)th request for one address, even from other clients, is refused."""
     monkeypatch.setenv("PORTAL_SIGN_IN_LIMIT_PER_EMAIL", "3")
     get_settings.cache_clear()
@@ -179,7 +181,7 @@ async def test_r_auth_3_rate_limited_per_email(monkeypatch: pytest.MonkeyPatch) 
     refused_unknown = await request_link("nobody@example.com", client="198.51.100.51")
     assert refused_unknown == refused
     # the window passes: allowed again
-    clock.advance(timedelta(minutes=61))
+    services.clock.advance(timedelta(minutes=61))
     assert await request_link("ada@example.com", client="198.51.100.77") == {"userErrors": []}
 
 
@@ -276,10 +278,10 @@ async def test_r_auth_5_sign_out_leaves_other_sessions() -> None:
     assert (await gql(ME, as_=second))["me"]["email"] == "ada@example.com"
 
 
-async def test_r_auth_5_session_expires() -> None:
+async def test_r_auth_5_session_expires(services: Services) -> None:
     """R-AUTH-5: a session stops working after its lifetime."""
     viewer = await sign_in(await make_user("ada@example.com"))
-    clock.advance(timedelta(days=get_settings().session_days, seconds=1))
+    services.clock.advance(timedelta(days=get_settings().session_days, seconds=1))
     assert (await gql(ME, as_=viewer))["me"] is None
 
 
@@ -300,12 +302,14 @@ def confirm_mails(mails: list[OutboxEmail]) -> list[OutboxEmail]:
     return [m for m in mails if "/confirm-email?token=" in m.text_body]
 
 
-async def test_r_conf_1_first_sign_in_sends_confirmation_and_grace_period() -> None:
+async def test_r_conf_1_first_sign_in_sends_confirmation_and_grace_period(
+    services: Services,
+) -> None:
     """R-CONF-1: the first sign-in sends a confirmation link; access works for 3 days."""
     user, token = await first_sign_in("ada@example.com")
     assert len(confirm_mails(await emails_to("ada@example.com"))) == 1
     viewer = as_token(user, token)
-    clock.advance(timedelta(days=2, hours=23))
+    services.clock.advance(timedelta(days=2, hours=23))
     me = await gql(ME, as_=viewer)
     assert me["me"] == {
         "email": "ada@example.com",
@@ -316,12 +320,12 @@ async def test_r_conf_1_first_sign_in_sends_confirmation_and_grace_period() -> N
     assert (await gql(UPDATE_NAME, as_=viewer))["updateProfile"]["userErrors"] == []
 
 
-async def test_r_conf_1_after_grace_period_access_needs_confirmation() -> None:
+async def test_r_conf_1_after_grace_period_access_needs_confirmation(services: Services) -> None:
     """R-CONF-1: after 3 days, viewer-only mutations and sign-in give EMAIL_UNCONFIRMED;
     sign-in sends a fresh link; confirming restores access."""
     user, token = await first_sign_in("ada@example.com")
     viewer = as_token(user, token)
-    clock.advance(timedelta(days=3, minutes=1))
+    services.clock.advance(timedelta(days=3, minutes=1))
 
     blocked = await gql(UPDATE_NAME, as_=viewer)
     assert blocked["updateProfile"]["userErrors"][0]["code"] == "EMAIL_UNCONFIRMED"
@@ -362,10 +366,10 @@ async def test_r_conf_1_first_confirmation_link_works_in_grace_period() -> None:
     assert again["userErrors"][0]["code"] == "TOKEN_USED"
 
 
-async def test_r_conf_1_resend_confirmation() -> None:
+async def test_r_conf_1_resend_confirmation(services: Services) -> None:
     """R-CONF-1: resendEmailConfirmation sends a new link, even after the grace period."""
     user, token = await first_sign_in("ada@example.com")
-    clock.advance(timedelta(days=4))
+    services.clock.advance(timedelta(days=4))
     result = await gql(RESEND, as_=as_token(user, token))
     assert result["resendEmailConfirmation"] == {"userErrors": []}
     assert len(confirm_mails(await emails_to("ada@example.com"))) == 2

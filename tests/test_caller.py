@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core.clock import Clock
 from core.settings import get_settings
 from resolvers import gitlab
 
@@ -73,7 +74,7 @@ async def test_r_auth_3_gitlab_sign_in_limits_the_same_client(
     get_settings.cache_clear()
     seen: list[str] = []
 
-    async def begin_sign_in(provider: Any, client: str) -> str:
+    async def begin_sign_in(clock: Clock, provider: Any, client: str) -> str:
         seen.append(client)
         return "https://gitlab.example/oauth/authorize"
 

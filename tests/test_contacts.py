@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import clock
 from models.accounts import BillingAccount, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind
 from resolvers import contacts
 from resolvers.contacts import AccountPromptCode, Prompt
+from resolvers.services import Services
 from schema.relay import global_id
-from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
+from tests.conftest import Viewer, current_services, gql, make_account, make_user, owner_of, sign_in
 
 SET_SUBSCRIPTION = """
 mutation($account: ID!, $manager: ID!, $details: ContactInput) {
@@ -52,7 +52,7 @@ async def setup() -> tuple[BillingAccount, Viewer, Viewer]:
     account = await make_account()
     owner = await owner_of(account)
     user = await make_user("bob@example.com", "Bob", "Builder")
-    await Manager.create(account=account, user=user, added_at=clock.now())
+    await Manager.create(account=account, user=user, added_at=current_services().clock.now())
     return account, owner, await sign_in(user)
 
 
@@ -287,12 +287,14 @@ query($id: ID!) {
 }"""
 
 
-async def test_r_prof_1_manager_contacts_follow_the_current_profile(db: None) -> None:
+async def test_r_prof_1_manager_contacts_follow_the_current_profile(
+    db: None, services: Services
+) -> None:
     """R-PROF-1: the owner renames themself and confirms a new email: both contacts show it at
     once, the next invoice email goes to the new address greeting the new name, and the invoice
     names them; a custom contact keeps its own details."""
     from resolvers.invoices import LineValue, issue_invoice
-    from tests.conftest import current_services, emails_to, link_token
+    from tests.conftest import emails_to, link_token
 
     account, owner, _ = await setup()
     await gql(
@@ -309,7 +311,7 @@ async def test_r_prof_1_manager_contacts_follow_the_current_profile(db: None) ->
     assert shown["billingContact"]["contact"] == expected
 
     invoice = await issue_invoice(
-        current_services().live, account, [LineValue("Premium", 1, 10_000)]
+        services.live, services.clock, account, [LineValue("Premium", 1, 10_000)]
     )
     [mail] = [m for m in await emails_to("olivia@example.com") if "Invoice" in m.subject]
     assert mail.text_body.startswith("Hello Olivia Newname,")

@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from bench.dashboard_shape import DASHBOARD as SPA_DASHBOARD
 from bench.dashboard_shape import seed_account
-from core import clock
 from models.accounts import BillingAccount, Contact, ContactRole
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.payments import Payment, PaymentMethod, PaymentStatus
 from models.users import User
+from resolvers.services import Services
 from schema.context import Loaders
 from tests.billing_support import gid, make_subscription
-from tests.conftest import Result, Viewer, gql, make_account, owner_of, sign_in
+from tests.conftest import Result, Viewer, current_services, gql, make_account, owner_of, sign_in
 from tests.statements import counting_statements
 
 DASHBOARD = """
@@ -49,11 +49,11 @@ async def seed_invoices(account: BillingAccount, count: int, subscription_id: in
         brand="VISA",
         last4="4242",
         exp_month=12,
-        exp_year=clock.today().year + 3,
+        exp_year=current_services().clock.today().year + 3,
         is_default=True,
-        created_at=clock.now(),
+        created_at=current_services().clock.now(),
     )
-    now = clock.now()
+    now = current_services().clock.now()
     for index in range(count):
         invoice = await Invoice.create(
             account=account,
@@ -124,11 +124,13 @@ async def test_dashboard_statement_count_does_not_grow_with_invoices(db: None) -
     assert hundred_count < 25
 
 
-async def test_issue_11_dashboard_statements_do_not_grow_with_first(db: None) -> None:
+async def test_issue_11_dashboard_statements_do_not_grow_with_first(
+    db: None, services: Services
+) -> None:
     """The SPA dashboard of issue 11 (3 managers, both contacts, 2 cards, 3 subscriptions,
     50 invoices of 3 lines): `first: 1` and `first: 50` run the same few statements."""
-    account_id, owner_id = await seed_account(0)
-    await seed_account(1)  # a neighbour whose rows must not show
+    account_id, owner_id = await seed_account(services.clock, 0)
+    await seed_account(services.clock, 1)  # a neighbour whose rows must not show
     viewer = await sign_in(await User.get(id=owner_id))
     variables = {"a": gid("BillingAccount", account_id)}
 

@@ -36,8 +36,12 @@ async def test_seed_demo_is_idempotent_and_its_link_signs_in(
     """Seeding twice makes one demo account; each run logs a fresh link that signs in, on a
     line of its own (copyable as it is)."""
     with caplog.at_level(logging.INFO, logger="resolvers.demo"):
-        first = await seed_demo(current_services().gateway, current_services().live)
-        second = await seed_demo(current_services().gateway, current_services().live)
+        first = await seed_demo(
+            current_services().gateway, current_services().live, current_services().clock
+        )
+        second = await seed_demo(
+            current_services().gateway, current_services().live, current_services().clock
+        )
     assert first != second
     assert first.startswith("http://app.test/sign-in?token=")
     lines = caplog.text.splitlines()
@@ -75,7 +79,7 @@ async def test_demo_has_something_of_every_feature() -> None:
     from models.payments import PaymentMethod
     from models.subscriptions import SalesChannel, Subscription
 
-    await seed_demo(current_services().gateway, current_services().live)
+    await seed_demo(current_services().gateway, current_services().live, current_services().clock)
     account = await BillingAccount.get(company_name=DEMO_COMPANY)
     assert await Manager.filter(account=account).count() == 2
     assert await Invitation.filter(account=account).count() == 1
@@ -95,7 +99,7 @@ async def test_demo_invoices_go_to_the_billing_contact() -> None:
     from models.invoices import Invoice
     from models.outbox import OutboxEmail
 
-    await seed_demo(current_services().gateway, current_services().live)
+    await seed_demo(current_services().gateway, current_services().live, current_services().clock)
     invoices = await Invoice.all().order_by("number")
     assert len(invoices) >= 3
     for invoice in invoices:

@@ -12,13 +12,13 @@ from datetime import timedelta
 
 import pytest
 
-from core import clock
 from core.settings import get_settings
 from models.auth import OneTimeToken
 from models.outbox import OutboxEmail
 from models.users import User
 from resolvers.auth import request_sign_in_link
-from tests.conftest import make_user
+from resolvers.services import Services
+from tests.conftest import current_services, make_user
 from tests.smtp_support import MailedServer, html_of, mailed, text_of
 
 __all__ = ["mailed"]
@@ -47,7 +47,11 @@ async def _owner(server: MailedServer, email: str) -> User:
 
 
 async def _link(user: User, username: str = "lin") -> None:
-    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = "777", username, clock.now()
+    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = (
+        "777",
+        username,
+        current_services().clock.now(),
+    )
     await user.save()
 
 
@@ -104,7 +108,7 @@ async def test_r_auth_7_operator_unlinks_then_email_links_work_again(
 
 
 async def test_r_auth_7_the_timing_floor_holds_for_linked_profiles(
-    db: None, monkeypatch: pytest.MonkeyPatch
+    db: None, monkeypatch: pytest.MonkeyPatch, services: Services
 ) -> None:
     """R-AUTH-3, R-AUTH-7: answering for a linked profile takes at least the response floor,
     like every other answer, and writes the hint email (no token)."""
@@ -114,7 +118,7 @@ async def test_r_auth_7_the_timing_floor_holds_for_linked_profiles(
     await _link(user)
 
     started = time.monotonic()
-    await request_sign_in_link("floor@example.com", "198.51.100.1")
+    await request_sign_in_link(services.clock, "floor@example.com", "198.51.100.1")
 
     assert timedelta(seconds=time.monotonic() - started) >= timedelta(milliseconds=150)
     [mail] = await OutboxEmail.filter(to="floor@example.com")

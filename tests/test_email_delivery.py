@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from core import clock
 from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from notifications.delivery import DeliveryError, SmtpTransport
 from notifications.outbox import enqueue_email
 from notifications.worker import LEASE, OutboxWorker, worker_for
-from tests.conftest import operator_gql
+from resolvers.services import Services
+from tests.conftest import current_services, operator_gql
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTBOX = """
@@ -86,7 +86,14 @@ def mailserver(smtp_port: int) -> Iterator[Mailserver]:
 async def queue(n: int = 1, to: str = "ada@example.com") -> list[OutboxEmail]:
     return [
         await enqueue_email(
-            to, "event", name="Ada", title=f"Mail {i}", message="Hi.", company="Acme", link="x"
+            current_services().clock,
+            to,
+            "event",
+            name="Ada",
+            title=f"Mail {i}",
+            message="Hi.",
+            company="Acme",
+            link="x",
         )
         for i in range(n)
     ]
@@ -97,10 +104,10 @@ async def status_of(row: OutboxEmail) -> OutboxEmail:
 
 
 async def test_r_not_4_an_email_is_delivered_over_smtp_with_text_and_html(
-    db: None, mailserver: Mailserver
+    db: None, mailserver: Mailserver, services: Services
 ) -> None:
     (row,) = await queue()
-    assert await worker_for(get_settings()).run_once() == 1
+    assert await worker_for(get_settings(), services.clock).run_once() == 1
     assert len(mailserver.received) == 1
     message = mailserver.received[0]
     assert message["Subject"] == "Mail 0 - Acme"
@@ -112,40 +119,44 @@ async def test_r_not_4_an_email_is_delivered_over_smtp_with_text_and_html(
 
 
 async def test_r_not_4_a_transient_failure_is_retried_with_exponential_backoff(
-    db: None, mailserver: Mailserver
+    db: None, mailserver: Mailserver, services: Services
 ) -> None:
     """Given a 451 twice, the email waits 30 s, then 60 s, then is delivered once."""
     (row,) = await queue()
     mailserver.fail_data = ["451 4.3.0 try again later", "451 4.3.0 try again later"]
-    worker = worker_for(get_settings())
+    worker = worker_for(get_settings(), services.clock)
     await worker.run_once()
     first = await status_of(row)
     assert first.status is OutboxStatus.PENDING and first.attempts == 1
     assert "451" in (first.last_error or "")
-    wait = first.next_attempt_at - clock.now()
+    wait = first.next_attempt_at - services.clock.now()
     assert timedelta(seconds=29) < wait <= timedelta(seconds=34)
     assert await worker.run_once() == 0  # not due yet
-    clock.advance(timedelta(seconds=34))
+    services.clock.advance(timedelta(seconds=34))
     await worker.run_once()
     second = await status_of(row)
     assert second.attempts == 2
-    assert timedelta(seconds=59) < second.next_attempt_at - clock.now() <= timedelta(seconds=67)
-    clock.advance(timedelta(seconds=67))
+    assert (
+        timedelta(seconds=59)
+        < second.next_attempt_at - services.clock.now()
+        <= timedelta(seconds=67)
+    )
+    services.clock.advance(timedelta(seconds=67))
     await worker.run_once()
     assert (await status_of(row)).status is OutboxStatus.SENT
     assert len(mailserver.received) == 1
 
 
 async def test_r_not_4_a_permanent_failure_is_kept_and_visible_to_the_operator(
-    db: None, mailserver: Mailserver
+    db: None, mailserver: Mailserver, services: Services
 ) -> None:
     (row,) = await queue(to="gone@example.com")
     mailserver.refuse_rcpt = {"gone@example.com"}
-    await worker_for(get_settings()).run_once()
+    await worker_for(get_settings(), services.clock).run_once()
     failed = await status_of(row)
     assert failed.status is OutboxStatus.FAILED
-    clock.advance(timedelta(days=1))
-    assert await worker_for(get_settings()).run_once() == 0  # never retried
+    services.clock.advance(timedelta(days=1))
+    assert await worker_for(get_settings(), services.clock).run_once() == 0  # never retried
     listed = (await operator_gql(OUTBOX, {"status": "failed"}))["emailOutbox"]
     assert [(e["to"], e["status"], e["attempts"]) for e in listed] == [
         ("gone@example.com", "failed", 1)
@@ -154,11 +165,11 @@ async def test_r_not_4_a_permanent_failure_is_kept_and_visible_to_the_operator(
 
 
 async def test_r_not_4_smtp_down_keeps_mail_pending_until_it_is_back(
-    db: None, smtp_port: int
+    db: None, smtp_port: int, services: Services
 ) -> None:
     """Given no server listening, the email stays pending; once one listens, it is delivered."""
     (row,) = await queue()
-    worker = worker_for(get_settings())
+    worker = worker_for(get_settings(), services.clock)
     await worker.run_once()
     waiting = await status_of(row)
     assert waiting.status is OutboxStatus.PENDING and waiting.attempts == 1
@@ -166,7 +177,7 @@ async def test_r_not_4_smtp_down_keeps_mail_pending_until_it_is_back(
     controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        clock.advance(timedelta(minutes=1))
+        services.clock.advance(timedelta(minutes=1))
         await worker.run_once()
     finally:
         controller.stop()
@@ -186,19 +197,21 @@ class Recording:
         self.sent.append(str(message["Message-ID"]))
 
 
-async def test_r_not_4_a_crashed_workers_lease_expires_and_another_sends_once(db: None) -> None:
+async def test_r_not_4_a_crashed_workers_lease_expires_and_another_sends_once(
+    db: None, services: Services
+) -> None:
     """Given a worker that claimed and crashed before sending, no one sends until the lease
     expires; then another worker sends it exactly once, and the late worker sends nothing."""
     (row,) = await queue()
     transport = Recording()
     crashed, other = (
-        OutboxWorker(transport, "portal@example.com"),
-        OutboxWorker(transport, "portal@example.com"),
+        OutboxWorker(transport, "portal@example.com", services.clock),
+        OutboxWorker(transport, "portal@example.com", services.clock),
     )
     claimed = await crashed.claim()
     assert [r.id for r in claimed] == [row.id]
     assert await other.run_once() == 0
-    clock.advance(LEASE + timedelta(seconds=1))
+    services.clock.advance(LEASE + timedelta(seconds=1))
     assert await other.run_once() == 1
     await crashed.deliver(claimed[0])  # it wakes up late: its lease is gone
     assert transport.sent == [row.message_id]
@@ -206,6 +219,7 @@ async def test_r_not_4_a_crashed_workers_lease_expires_and_another_sends_once(db
 
 async def test_r_not_4_only_a_crash_between_send_and_mark_resends_with_the_same_message_id(
     db: None,
+    services: Services,
 ) -> None:
     class CrashAfterSend(Recording):
         async def send(self, message: EmailMessage) -> None:
@@ -215,11 +229,11 @@ async def test_r_not_4_only_a_crash_between_send_and_mark_resends_with_the_same_
     (row,) = await queue()
     crashing = CrashAfterSend()
     with pytest.raises(asyncio.CancelledError):
-        await OutboxWorker(crashing, "portal@example.com").run_once()
+        await OutboxWorker(crashing, "portal@example.com", services.clock).run_once()
     transport = Recording()
-    worker = OutboxWorker(transport, "portal@example.com")
+    worker = OutboxWorker(transport, "portal@example.com", services.clock)
     assert await worker.run_once() == 0
-    clock.advance(LEASE + timedelta(seconds=1))
+    services.clock.advance(LEASE + timedelta(seconds=1))
     assert await worker.run_once() == 1
     assert crashing.sent == transport.sent == [row.message_id]  # mail clients fold the two
 
@@ -227,12 +241,16 @@ async def test_r_not_4_only_a_crash_between_send_and_mark_resends_with_the_same_
 @pytest.mark.postgres
 async def test_r_not_4_three_concurrent_workers_never_send_one_message_twice(
     pg_db: None,
+    services: Services,
 ) -> None:
     """Given 60 queued emails and three workers claiming concurrently on PostgreSQL, each email
     is sent exactly once."""
     rows = await queue(60)
     transport = Recording()
-    workers = [OutboxWorker(transport, "portal@example.com", batch_size=7) for _ in range(3)]
+    workers = [
+        OutboxWorker(transport, "portal@example.com", services.clock, batch_size=7)
+        for _ in range(3)
+    ]
 
     async def drain(worker: OutboxWorker) -> None:
         while await worker.run_once():

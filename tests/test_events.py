@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from tortoise.transactions import in_transaction
 
-from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
 from notifications.events import record_event
+from resolvers.services import Services
 from tests.billing_support import gid
 from tests.conftest import current_services, emails_to, make_account, make_user
 
@@ -22,19 +22,22 @@ async def with_custom_billing_contact(account: BillingAccount) -> None:
         first_name="Carla",
         last_name="Custom",
         email="billing@acme.example",
-        created_at=clock.now(),
+        created_at=current_services().clock.now(),
     )
     account.billing_contact_kind = BillingContactKind.CUSTOM
     await account.save()
 
 
-async def test_r_not_1_an_event_rolled_back_with_its_change_leaves_nothing(db: None) -> None:
+async def test_r_not_1_an_event_rolled_back_with_its_change_leaves_nothing(
+    db: None, services: Services
+) -> None:
     """Given a change that fails after recording its event, nothing of the event remains."""
     account = await make_account()
     with pytest.raises(RuntimeError):
         async with in_transaction():
             await record_event(
-                current_services().live,
+                services.live,
+                services.clock,
                 account,
                 EventKind.INVOICE_ISSUED,
                 "Issued",
@@ -48,6 +51,7 @@ async def test_r_not_1_an_event_rolled_back_with_its_change_leaves_nothing(db: N
 
 async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billing_only(
     db: None,
+    services: Services,
 ) -> None:
     """Given a portal-user subscription contact and a custom billing contact: subscription events
     reach both (the user live and by email, the custom contact by email); invoice events reach
@@ -57,7 +61,8 @@ async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billi
     owner = await Manager.get(account_id=account.id, is_owner=True)
     async with in_transaction():
         await record_event(
-            current_services().live,
+            services.live,
+            services.clock,
             account,
             EventKind.SUBSCRIPTION_RENEWED,
             "Renewed",
@@ -68,7 +73,8 @@ async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billi
     assert await Notification.filter(user_id=owner.user_id).count() == 1  # type: ignore[attr-defined]
     async with in_transaction():
         await record_event(
-            current_services().live,
+            services.live,
+            services.clock,
             account,
             EventKind.INVOICE_ISSUED,
             "Invoice issued",
@@ -81,13 +87,16 @@ async def test_r_not_2_subscription_events_go_to_both_contacts_invoices_to_billi
     assert await Notification.all().count() == 1
 
 
-async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(db: None) -> None:
+async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(
+    db: None, services: Services
+) -> None:
     """Given PORTAL_APP_URL, the event email links to a page of that front end: by default the
     account's page (`/accounts/:id`, a route of the web app)."""
     account = await make_account("olga@acme.example", "Acme")
     async with in_transaction():
         await record_event(
-            current_services().live,
+            services.live,
+            services.clock,
             account,
             EventKind.PAYMENT_FAILED,
             "Payment failed",
@@ -101,18 +110,27 @@ async def test_r_not_6_event_email_has_text_and_html_with_a_working_app_link(db:
     assert "Your card was declined." in email.html_body
 
 
-async def test_r_not_2_a_removed_managers_stale_contact_gets_nothing(db: None) -> None:
+async def test_r_not_2_a_removed_managers_stale_contact_gets_nothing(
+    db: None, services: Services
+) -> None:
     """Given a subscription contact whose manager was removed, no row and no email reach them."""
     account = await make_account("olga@acme.example", "Acme")
     bob = await make_user("bob@example.com", "Bob")
-    manager = await Manager.create(account=account, user=bob, is_owner=False, added_at=clock.now())
+    manager = await Manager.create(
+        account=account, user=bob, is_owner=False, added_at=services.clock.now()
+    )
     await Contact.filter(account_id=account.id, role=ContactRole.SUBSCRIPTION).update(
         manager_id=manager.id, user_id=bob.id, email=bob.email
     )
     await manager.delete()
     async with in_transaction():
         await record_event(
-            current_services().live, account, EventKind.SUBSCRIPTION_EXPIRING, "Expiring", "Soon."
+            services.live,
+            services.clock,
+            account,
+            EventKind.SUBSCRIPTION_EXPIRING,
+            "Expiring",
+            "Soon.",
         )
     assert await emails_to("bob@example.com") == []
     assert await Notification.filter(user_id=bob.id).count() == 0

@@ -110,7 +110,7 @@ async def _run(document: str) -> list[Any]:
     context = Context(
         request=fake_request(viewer.token), response=None, services=current_services()
     )
-    found = await authenticate(viewer.token)
+    found = await authenticate(current_services().clock, viewer.token)
     assert found is not None
     context.session, context.user = found
     result = await schema.execute(document, context_value=context)

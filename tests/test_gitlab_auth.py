@@ -31,15 +31,15 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from adapters.gitlab import GitLabIdentity, GitLabOAuth, GrantRejected, ProviderUnavailable
-from core import clock
 from core.settings import Settings, get_settings
 from models.auth import OAuthPurpose, OAuthState, OneTimeToken
 from models.users import User
 from resolvers import gitlab
 from resolvers.auth import start_session
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.services import Services
 from server import create_app
-from tests.conftest import emails_to, gql, make_user, sign_in
+from tests.conftest import emails_to, gql, make_user, sign_in, use_services
 
 APP_URL = "http://app.test"
 CLIENT_ID = "portal-app-id"
@@ -220,6 +220,7 @@ class Portal:
     url: str
     provider: FakeGitLab
     http: httpx.AsyncClient
+    services: Services  # the portal's, which `gql` and the factories use too: one clock
 
     async def graphql(
         self, query: str, token: str | None = None, variables: dict[str, Any] | None = None
@@ -272,11 +273,12 @@ async def portal(db: None, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Por
         monkeypatch.setenv("PORTAL_APP_URL", APP_URL)
         get_settings.cache_clear()
         app = create_app(Settings())
+        use_services(app.state.services)
         async with (
             serving(app, portal_sock) as url,
             httpx.AsyncClient(follow_redirects=False, timeout=10) as http,
         ):
-            yield Portal(url=url, provider=provider, http=http)
+            yield Portal(url=url, provider=provider, http=http, services=app.state.services)
 
 
 # --- R-AUTH-6: sign in with GitLab.com --------------------------------------------------------
@@ -315,7 +317,8 @@ async def test_r_auth_7_profile_registered_through_gitlab_signs_in_through_it(
     """R-AUTH-7: given a profile linked to a GitLab account (matched by its id, whatever the
     email), when that account signs in again, then the same profile signs in; no new profile."""
     user = await make_user("ada.work@example.com")
-    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = "4242", "ada-old", clock.now()
+    user.gitlab_id, user.gitlab_username = "4242", "ada-old"
+    user.gitlab_linked_at = portal.services.clock.now()
     await user.save()
 
     _page, query = await portal.sign_in_with_gitlab()
@@ -356,7 +359,8 @@ async def test_r_auth_6_email_profile_linked_to_another_gitlab_account_is_not_ta
     """R-AUTH-6: given a profile with Ada's email linked to another GitLab account, when Ada's
     GitLab account signs in, then ACCOUNT_ALREADY_LINKED and nothing changes."""
     user = await make_user("ada@example.com")
-    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = "9999", "other", clock.now()
+    user.gitlab_id, user.gitlab_username = "9999", "other"
+    user.gitlab_linked_at = portal.services.clock.now()
     await user.save()
 
     _page, query = await portal.sign_in_with_gitlab()
@@ -370,7 +374,7 @@ async def test_r_auth_6_one_time_code_expires_after_five_minutes(portal: Portal)
     """R-AUTH-6: given the code handed to the front end, when it is used after 5 minutes, then
     TOKEN_EXPIRED and no session starts."""
     _page, query = await portal.sign_in_with_gitlab()
-    clock.advance(timedelta(minutes=5, seconds=1))
+    portal.services.clock.advance(timedelta(minutes=5, seconds=1))
 
     result = await gql(SIGN_IN, {"token": query["token"]})
 
@@ -385,7 +389,7 @@ async def test_r_auth_7_link_then_change_the_linked_account(portal: Portal) -> N
     """R-AUTH-7: given a profile created by email and signed in, when it links a GitLab account
     and later links another one, then the profile shows each in turn."""
     user = await make_user("ada.lovelace@example.com")
-    session = await start_session(user)
+    session = await start_session(portal.services.clock, user)
 
     page, query = await portal.link(session.token)
 
@@ -395,7 +399,7 @@ async def test_r_auth_7_link_then_change_the_linked_account(portal: Portal) -> N
     first_linked_at = (await User.get(id=user.id)).gitlab_linked_at
 
     portal.provider.account = dict(GRACE)
-    clock.advance(timedelta(minutes=1))
+    portal.services.clock.advance(timedelta(minutes=1))
     page, query = await portal.link(session.token)
 
     assert query == {"gitlab": "linked"}
@@ -409,10 +413,11 @@ async def test_r_auth_7_account_linked_to_another_profile_is_refused(portal: Por
     """R-AUTH-7: given a GitLab account linked to Grace's profile, when Ada tries to link it,
     then ACCOUNT_ALREADY_LINKED and neither profile changes."""
     grace = await make_user("grace@example.com")
-    grace.gitlab_id, grace.gitlab_username, grace.gitlab_linked_at = "4242", "ada", clock.now()
+    grace.gitlab_id, grace.gitlab_username = "4242", "ada"
+    grace.gitlab_linked_at = portal.services.clock.now()
     await grace.save()
     ada = await make_user("ada@example.com")
-    session = await start_session(ada)
+    session = await start_session(portal.services.clock, ada)
 
     page, query = await portal.link(session.token)
 
@@ -425,7 +430,7 @@ async def test_r_auth_7_link_needs_the_session_that_started_it(portal: Portal) -
     """R-AUTH-7: given a link started by a session, when the session signs out before the
     callback, then nothing is linked (a link never completes from a bare URL)."""
     user = await make_user()
-    session = await start_session(user)
+    session = await start_session(portal.services.clock, user)
     url = (await portal.graphql(LINK, session.token))["linkGitlabAccount"]["authorizationUrl"]
     callback_url = await portal.consent(url)
     await portal.graphql("mutation { signOut { userErrors { code } } }", session.token)
@@ -447,10 +452,10 @@ async def test_r_auth_7_link_needs_sign_in_and_a_configured_provider(db: None) -
     assert await OAuthState.all().count() == 0
 
 
-async def test_r_auth_7_unlink(db: None) -> None:
+async def test_r_auth_7_unlink(db: None, services: Services) -> None:
     """R-AUTH-7: unlinking forgets the GitLab account; unlinking twice is INVALID."""
     user = await make_user()
-    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = "1", "ada", clock.now()
+    user.gitlab_id, user.gitlab_username, user.gitlab_linked_at = "1", "ada", services.clock.now()
     await user.save()
     viewer = await sign_in(user)
 
@@ -505,7 +510,7 @@ async def test_r_auth_6_reused_state(portal: Portal) -> None:
 async def test_r_auth_6_state_expires_after_ten_minutes(portal: Portal) -> None:
     """R-AUTH-6: a callback more than 10 minutes after the attempt started is STATE_EXPIRED."""
     callback_url = await portal.start_sign_in()
-    clock.advance(timedelta(minutes=10, seconds=1))
+    portal.services.clock.advance(timedelta(minutes=10, seconds=1))
 
     _page, query = await portal.callback(callback_url)
 
@@ -551,10 +556,10 @@ async def test_r_auth_6_no_verified_email(portal: Portal) -> None:
     await assert_nothing_changed()
 
 
-async def test_r_auth_6_not_configured(db: None) -> None:
+async def test_r_auth_6_not_configured(db: None, services: Services) -> None:
     """R-AUTH-6: with no OAuth application configured, sign-in answers NOT_CONFIGURED."""
     with pytest.raises(DomainError) as raised:
-        await gitlab.begin_sign_in(None, "203.0.113.7")
+        await gitlab.begin_sign_in(services.clock, None, "203.0.113.7")
     assert raised.value.code is ErrorCode.PROVIDER_UNAVAILABLE
 
 
@@ -634,47 +639,51 @@ def state_of(url: str) -> str:
     return parse_qs(urlsplit(url).query)["state"][0]
 
 
-async def test_r_auth_6_state_is_single_use_and_stored_hashed(db: None) -> None:
+async def test_r_auth_6_state_is_single_use_and_stored_hashed(db: None, services: Services) -> None:
     """R-AUTH-6: the state is stored only as a hash and spent by its first callback."""
     provider = MemoryProvider(identity())
-    state = state_of(await gitlab.begin_sign_in(provider, "203.0.113.7"))
+    state = state_of(await gitlab.begin_sign_in(services.clock, provider, "203.0.113.7"))
     assert await OAuthState.filter(state_hash=state).count() == 0
 
-    attempt = await gitlab.consume_state(state)
-    done = await gitlab.complete(attempt, provider, "code", None)
+    attempt = await gitlab.consume_state(services.clock, state)
+    done = await gitlab.complete(services.clock, attempt, provider, "code", None)
 
     assert done.purpose is OAuthPurpose.SIGN_IN and done.sign_in_code
     with pytest.raises(gitlab.GitlabFailure) as raised:
-        await gitlab.consume_state(state)
+        await gitlab.consume_state(services.clock, state)
     assert raised.value.reason is gitlab.Reason.STATE_USED
 
 
-async def test_r_auth_7_link_rules(db: None) -> None:
+async def test_r_auth_7_link_rules(db: None, services: Services) -> None:
     """R-AUTH-7: relinking the same account keeps its link date; a taken one is refused."""
     ada, grace = await make_user("ada@example.com"), await make_user("grace@example.com")
-    session = await start_session(ada)
+    session = await start_session(services.clock, ada)
     provider = MemoryProvider(identity())
 
     async def link(user: User) -> User:
         attempt = await gitlab.consume_state(
-            state_of(await gitlab.begin_link(user, session.session, provider))
+            services.clock,
+            state_of(await gitlab.begin_link(services.clock, user, session.session, provider)),
         )
-        return (await gitlab.complete(attempt, provider, "code", None)).user
+        return (await gitlab.complete(services.clock, attempt, provider, "code", None)).user
 
-    await gitlab.begin_link(ada, session.session, provider)
+    await gitlab.begin_link(services.clock, ada, session.session, provider)
     stored = await OAuthState.get(purpose=OAuthPurpose.LINK)
     assert (stored.user_id, stored.session_id) == (ada.id, session.session.id)  # type: ignore[attr-defined]
     linked = await link(ada)
-    clock.advance(timedelta(hours=1))
+    services.clock.advance(timedelta(hours=1))
     again = await link(ada)
     assert again.gitlab_linked_at == linked.gitlab_linked_at
 
-    grace_session = await start_session(grace)
+    grace_session = await start_session(services.clock, grace)
     with pytest.raises(gitlab.GitlabFailure) as raised:
         attempt = await gitlab.consume_state(
-            state_of(await gitlab.begin_link(grace, grace_session.session, provider))
+            services.clock,
+            state_of(
+                await gitlab.begin_link(services.clock, grace, grace_session.session, provider)
+            ),
         )
-        await gitlab.complete(attempt, provider, "code", None)
+        await gitlab.complete(services.clock, attempt, provider, "code", None)
     assert raised.value.code is ErrorCode.ACCOUNT_ALREADY_LINKED
     assert (await User.get(id=grace.id)).gitlab_id is None
 
@@ -686,28 +695,30 @@ def test_r_auth_6_names_from_gitlab() -> None:
     assert gitlab.split_name("  ") == ("", "")
 
 
-async def test_r_auth_6_expired_attempts_are_cleaned_up(db: None) -> None:
+async def test_r_auth_6_expired_attempts_are_cleaned_up(db: None, services: Services) -> None:
     """R-AUTH-6: attempts long expired are deleted when a new one starts."""
     provider = MemoryProvider(identity())
-    await gitlab.begin_sign_in(provider, "203.0.113.7")
-    clock.advance(timedelta(minutes=21))
+    await gitlab.begin_sign_in(services.clock, provider, "203.0.113.7")
+    services.clock.advance(timedelta(minutes=21))
 
-    await gitlab.begin_sign_in(provider, "203.0.113.7")
+    await gitlab.begin_sign_in(services.clock, provider, "203.0.113.7")
 
     assert await OAuthState.all().count() == 1
 
 
 @pytest.mark.postgres
-async def test_r_auth_6_simultaneous_callbacks_spend_a_state_once(pg_db: None) -> None:
+async def test_r_auth_6_simultaneous_callbacks_spend_a_state_once(
+    pg_db: None, services: Services
+) -> None:
     """R-AUTH-6: the same callback arriving twice at once signs in once; the other is
     STATE_USED."""
     provider = MemoryProvider(identity())
-    state = state_of(await gitlab.begin_sign_in(provider, "203.0.113.7"))
+    state = state_of(await gitlab.begin_sign_in(services.clock, provider, "203.0.113.7"))
 
     async def one() -> str:
         try:
-            attempt = await gitlab.consume_state(state)
-            await gitlab.complete(attempt, provider, "code", None)
+            attempt = await gitlab.consume_state(services.clock, state)
+            await gitlab.complete(services.clock, attempt, provider, "code", None)
         except gitlab.GitlabFailure as failure:
             return str(failure.reason)
         return "signed in"
@@ -719,15 +730,20 @@ async def test_r_auth_6_simultaneous_callbacks_spend_a_state_once(pg_db: None) -
 
 
 @pytest.mark.postgres
-async def test_r_auth_6_simultaneous_first_sign_ins_register_one_profile(pg_db: None) -> None:
+async def test_r_auth_6_simultaneous_first_sign_ins_register_one_profile(
+    pg_db: None, services: Services
+) -> None:
     """R-AUTH-6: two first sign-ins of the same new GitLab account at once make one profile,
     and both sign in to it."""
     provider = BarrierProvider(identity(), parties=2)
-    states = [state_of(await gitlab.begin_sign_in(provider, "203.0.113.7")) for _ in range(2)]
+    states = [
+        state_of(await gitlab.begin_sign_in(services.clock, provider, "203.0.113.7"))
+        for _ in range(2)
+    ]
 
     async def one(state: str) -> int:
-        attempt = await gitlab.consume_state(state)
-        return (await gitlab.complete(attempt, provider, "code", None)).user.id
+        attempt = await gitlab.consume_state(services.clock, state)
+        return (await gitlab.complete(services.clock, attempt, provider, "code", None)).user.id
 
     ids = await asyncio.gather(*(one(state) for state in states))
 

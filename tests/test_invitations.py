@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from core import clock
 from core.tokens import hash_token
 from models.accounts import BillingAccount, Manager
 from models.invitations import Invitation
@@ -16,6 +15,7 @@ from models.notifications import Event, EventKind
 from models.users import User
 from resolvers import invitations
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.services import Services
 from schema.relay import global_id
 from tests.conftest import (
     Viewer,
@@ -160,14 +160,16 @@ async def test_r_mgr_1_signed_in_invitee_must_use_the_invited_address(db: None) 
     assert await Manager.exists(account_id=account.id, user_id=bob.user.id)
 
 
-async def test_r_inv_1_expired_after_7_days_and_a_new_one_can_be_sent(db: None) -> None:
+async def test_r_inv_1_expired_after_7_days_and_a_new_one_can_be_sent(
+    db: None, services: Services
+) -> None:
     """R-INV-1: after 7 days the link gives TOKEN_EXPIRED and the address can be invited again."""
     account = await make_account()
     owner = await owner_of(account)
     await invite(owner, account, "bob@example.com")
     token = await latest_token("bob@example.com")
 
-    clock.advance(timedelta(days=7, seconds=1))
+    services.clock.advance(timedelta(days=7, seconds=1))
     expired = await gql(ACCEPT, {"token": token})
     listed = await gql(INVITATIONS, {"id": account_id(account), "status": "EXPIRED"}, as_=owner)
     again = await invite(owner, account, "bob@example.com")
@@ -178,11 +180,11 @@ async def test_r_inv_1_expired_after_7_days_and_a_new_one_can_be_sent(db: None) 
     assert not await User.exists(email="bob@example.com")
 
 
-async def test_r_inv_1_still_valid_just_before_7_days(db: None) -> None:
+async def test_r_inv_1_still_valid_just_before_7_days(db: None, services: Services) -> None:
     """R-INV-1: the boundary — one second before expiry the link still works."""
     account = await make_account()
     await invite(await owner_of(account), account, "bob@example.com")
-    clock.advance(timedelta(days=7, seconds=-1))
+    services.clock.advance(timedelta(days=7, seconds=-1))
 
     result = await gql(ACCEPT, {"token": await latest_token("bob@example.com")})
 
@@ -223,13 +225,13 @@ async def test_r_mgr_1_used_link_gives_token_used(db: None) -> None:
     assert unknown["acceptInvitation"]["userErrors"][0]["code"] == "INVALID"
 
 
-async def test_resend_gives_a_fresh_link_and_fresh_7_days(db: None) -> None:
+async def test_resend_gives_a_fresh_link_and_fresh_7_days(db: None, services: Services) -> None:
     """R-INV-1: resending kills the old link and restarts the 7 days."""
     account = await make_account()
     owner = await owner_of(account)
     created = await invite(owner, account, "bob@example.com")
     old_token = await latest_token("bob@example.com")
-    clock.advance(timedelta(days=8))
+    services.clock.advance(timedelta(days=8))
 
     resent = await gql(RESEND, {"id": created["invitation"]["id"]}, as_=owner)
     new_token = await latest_token("bob@example.com")
@@ -239,7 +241,7 @@ async def test_resend_gives_a_fresh_link_and_fresh_7_days(db: None) -> None:
     assert new_token != old_token
     stale = await gql(ACCEPT, {"token": old_token})
     assert stale["acceptInvitation"]["userErrors"][0]["code"] == "INVALID"
-    clock.advance(timedelta(days=6))
+    services.clock.advance(timedelta(days=6))
     fresh = await gql(ACCEPT, {"token": new_token})
     assert fresh["acceptInvitation"]["userErrors"] == []
 
@@ -273,7 +275,7 @@ async def test_invalid_email_refused(db: None) -> None:
     assert result["userErrors"][0]["field"] == ["email"]
 
 
-async def test_r_inv_2_sixteenth_pending_invitation_refused(db: None) -> None:
+async def test_r_inv_2_sixteenth_pending_invitation_refused(db: None, services: Services) -> None:
     """R-INV-2: 15 pending is the cap; expired ones do not count."""
     account = await make_account()
     owner = await owner_of(account)
@@ -281,7 +283,7 @@ async def test_r_inv_2_sixteenth_pending_invitation_refused(db: None) -> None:
         assert (await invite(owner, account, f"p{n}@example.com"))["userErrors"] == []
 
     refused = await invite(owner, account, "p15@example.com")
-    clock.advance(timedelta(days=7, seconds=1))
+    services.clock.advance(timedelta(days=7, seconds=1))
     after_expiry = await invite(owner, account, "p15@example.com")
 
     assert refused["userErrors"][0]["code"] == "INVITATION_LIMIT_REACHED"
@@ -289,14 +291,16 @@ async def test_r_inv_2_sixteenth_pending_invitation_refused(db: None) -> None:
 
 
 @pytest.mark.postgres
-async def test_r_inv_2_cap_holds_for_20_simultaneous_invitations(pg_db: None) -> None:
+async def test_r_inv_2_cap_holds_for_20_simultaneous_invitations(
+    pg_db: None, services: Services
+) -> None:
     """R-INV-2: 20 concurrent invitations leave exactly 15 pending and 5 refused."""
     account = await make_account()
     owner = await User.get(email="owner@example.com")
 
     async def one(n: int) -> ErrorCode | None:
         try:
-            await invitations.invite(owner, account.id, f"c{n}@example.com")
+            await invitations.invite(services.clock, owner, account.id, f"c{n}@example.com")
         except DomainError as error:
             return error.code
         return None

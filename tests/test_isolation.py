@@ -24,7 +24,7 @@ from graphql import (
     get_named_type,
 )
 
-from core import clock, ids
+from core import ids
 from models.accounts import BillingAccount, Manager
 from models.activity import ActivityEntry
 from models.catalog import AddOnKind, CatalogAddOn, CatalogPlan
@@ -134,7 +134,7 @@ class World:
 
 
 async def catalog_ids() -> dict[str, str]:
-    now = clock.now()
+    now = current_services().clock.now()
     plan = await CatalogPlan.create(
         code="premium", name="Premium", prices={"USD": 29_00}, created_at=now, updated_at=now
     )
@@ -155,7 +155,7 @@ async def catalog_ids() -> dict[str, str]:
 
 async def populate(account: BillingAccount, second_manager: str) -> dict[str, str]:
     """One object of each kind in `account`, built from the models, as global ids by type."""
-    now = clock.now()
+    now = current_services().clock.now()
     owner = await Manager.get(account_id=account.id, is_owner=True)
     user = await make_user(second_manager, "Second", "Manager")
     manager = await Manager.create(account=account, user=user, added_at=now)
@@ -202,7 +202,12 @@ async def populate(account: BillingAccount, second_manager: str) -> dict[str, st
         buyer={"company_name": account.company_name},
     )
     event = await record_event(
-        current_services().live, account, EventKind.MANAGER_ADDED, "Manager added", "A test event"
+        current_services().live,
+        current_services().clock,
+        account,
+        EventKind.MANAGER_ADDED,
+        "Manager added",
+        "A test event",
     )
     notification = await Notification.get(event_id=event.id)
     rows = {

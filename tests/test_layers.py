@@ -74,3 +74,44 @@ def test_reads_are_decided_in_resolvers_not_in_the_schema() -> None:
         if call in path.read_text(encoding="utf-8")
     ]
     assert wrong == []
+
+
+CLOCK_MODULE = ROOT / "core" / "clock.py"
+
+
+def clock_imports(path: Path) -> list[str]:
+    """How a module reaches `core.clock` other than through its `Clock` class."""
+    wrong = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            wrong += [f"import {a.name}" for a in node.names if a.name == "core.clock"]
+        elif isinstance(node, ast.ImportFrom) and node.module == "core":
+            wrong += ["from core import clock" for a in node.names if a.name == "clock"]
+        elif isinstance(node, ast.ImportFrom) and node.module == "core.clock":
+            wrong += [f"from core.clock import {a.name}" for a in node.names if a.name != "Clock"]
+    return wrong
+
+
+def test_no_module_keeps_the_time_of_day() -> None:
+    """Issue 9: the clock is a process service, built once at start-up (`Services.clock`) and
+    handed down like the gateway; no module holds process time state. So nothing imports
+    `core.clock` as a module or takes functions from it (`clock.now()`, `from core.clock import
+    now, today`): only the `Clock` class, whose instance comes from the caller. And
+    `core/clock.py` itself has no module-level state or functions, only the class."""
+    modules = [path for _, path in project_modules()]
+    modules += sorted((ROOT / "tests").rglob("*.py")) + sorted((ROOT / "bench").rglob("*.py"))
+    wrong = [
+        f"{path.relative_to(ROOT)}: {found}"
+        for path in modules
+        if path != CLOCK_MODULE
+        for found in clock_imports(path)
+    ]
+    assert wrong == []
+    top_level = ast.parse(CLOCK_MODULE.read_text(encoding="utf-8")).body
+    kept = [
+        f"line {node.lineno}: {type(node).__name__}"
+        for node in top_level
+        if not isinstance(node, ast.Import | ast.ImportFrom | ast.ClassDef)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    assert kept == []

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from tortoise.transactions import in_transaction
 
-from core import clock, ids
+from core import ids
 from models.accounts import BillingAccount, Manager
 from models.auth import Session
 from models.notifications import Event, EventKind, Notification
@@ -56,7 +56,9 @@ async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
     await channel.start()
     services.live.hub = channel
     stop = asyncio.Event()
-    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=0.2), stop))
+    relay = asyncio.create_task(
+        services.live.run_relay(live.Relay(channel, services.clock, poll=0.2), stop)
+    )
     yield channel
     stop.set()
     await relay
@@ -98,10 +100,9 @@ async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 async def context_of(viewer: Viewer) -> Context:
-    context = Context(
-        request=fake_request(viewer.token), response=None, services=current_services()
-    )
-    found = await authenticate(viewer.token)
+    services = current_services()
+    context = Context(request=fake_request(viewer.token), response=None, services=services)
+    found = await authenticate(services.clock, viewer.token)
     assert found is not None
     context.session, context.user = found
     return context
@@ -121,7 +122,12 @@ async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
 async def happen(account: BillingAccount, title: str = "Invoice issued") -> Event:
     async with in_transaction():
         return await record_event(
-            current_services().live, account, EventKind.INVOICE_ISSUED, title, f"{title}: details"
+            current_services().live,
+            current_services().clock,
+            account,
+            EventKind.INVOICE_ISSUED,
+            title,
+            f"{title}: details",
         )
 
 
@@ -160,7 +166,9 @@ async def test_r_not_3_the_relay_is_nudged_by_the_recorded_event_not_its_poll(
     await channel.start()
     services.live.hub = channel
     stop = asyncio.Event()
-    relay = asyncio.create_task(services.live.run_relay(live.Relay(channel, poll=60), stop))
+    relay = asyncio.create_task(
+        services.live.run_relay(live.Relay(channel, services.clock, poll=60), stop)
+    )
     try:
         account = await make_account()
         await asyncio.sleep(0.05)  # the relay's first pass is done: it waits for a minute now
@@ -228,7 +236,9 @@ async def test_r_not_5_resume_replays_then_continues_live_without_gap_or_duplica
     await stream.close()
 
 
-async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hub: Hub) -> None:
+async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(
+    hub: Hub, services: Services
+) -> None:
     """Given events the channel never carried (published while the backend was down), when the
     hub tells subscribers to resync, then the stream replays them from the database."""
     account = await make_account()
@@ -236,9 +246,15 @@ async def test_r_not_5_resync_after_reconnect_replays_what_the_channel_missed(hu
     stream = await open_stream(hub, owner)
     async with in_transaction():
         lost = await record_event(
-            current_services().live, account, EventKind.PAYMENT_FAILED, "Lost", "Never published"
+            services.live,
+            services.clock,
+            account,
+            EventKind.PAYMENT_FAILED,
+            "Lost",
+            "Never published",
         )
-        await Event.filter(id=lost.id).update(published_at=clock.now())  # as if sent to nobody
+        # as if sent to nobody
+        await Event.filter(id=lost.id).update(published_at=services.clock.now())
     await asyncio.sleep(0.3)
     assert stream.received.empty()
     hub._fan_out(HubMessage(channel=live.CHANNEL, message="", kind="resync"))
@@ -258,7 +274,7 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(
         account = await make_account()
         owner = await owner_of(account)
         stream = await open_stream(channel, owner)
-        relay = live.Relay(channel)
+        relay = live.Relay(channel, services.clock)
         for n in range(30):
             await happen(account, f"Burst {n}")
         await relay.run_once()
@@ -272,7 +288,9 @@ async def test_r_not_5_overflow_resubscribes_and_replays_every_event_once(
         await channel.stop()
 
 
-async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(db: None) -> None:
+async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(
+    db: None, services: Services
+) -> None:
     """Given the broadcast backend down, the relay leaves the event unpublished; once it is
     back, the event is published."""
     account = await make_account()
@@ -280,11 +298,11 @@ async def test_r_not_3_publish_failure_leaves_events_unpublished_for_a_retry(db:
     event = await happen(account)
     channel = Hub("memory://")
     with pytest.raises(HubUnavailable):
-        await live.Relay(channel).run_once()
+        await live.Relay(channel, services.clock).run_once()
     assert (await Event.get(id=event.id)).published_at is None
     await channel.start()
     try:
-        assert await live.Relay(channel).run_once() == 1
+        assert await live.Relay(channel, services.clock).run_once() == 1
         assert (await Event.get(id=event.id)).published_at is not None
     finally:
         await channel.stop()
@@ -303,7 +321,9 @@ async def test_r_auth_5_sign_out_ends_the_open_stream(hub: Hub) -> None:
     assert stream.received.empty()
 
 
-async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub) -> None:
+async def test_r_auth_5_revocation_is_noticed_even_without_the_message(
+    hub: Hub, services: Services
+) -> None:
     """Given a session revoked elsewhere with no announcement (lost message), the stream's own
     check ends it within a second."""
     account = await make_account()
@@ -311,9 +331,9 @@ async def test_r_auth_5_revocation_is_noticed_even_without_the_message(hub: Hub)
     other_session = await sign_in(owner.user)
     stream = await open_stream(hub, owner)
     other = await open_stream(hub, other_session)
-    found = await authenticate(owner.token)
+    found = await authenticate(services.clock, owner.token)
     assert found is not None
-    await Session.filter(id=found[0].id).update(revoked_at=clock.now())
+    await Session.filter(id=found[0].id).update(revoked_at=services.clock.now())
     await asyncio.wait_for(stream.ended.wait(), 1.0)
     await happen(account, "Still there")
     assert (await other.next())["title"] == "Still there"
@@ -327,7 +347,9 @@ async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(
     the account, both streams end within a second."""
     account = await make_account()
     second = await make_user("bob@example.com", "Bob")
-    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    await Manager.create(
+        account=account, user=second, is_owner=False, added_at=services.clock.now()
+    )
     bob = await sign_in(second)
     everything = await open_stream(hub, bob)
     this_one = await open_stream(hub, bob, account=ids.encode("BillingAccount", account.id))
@@ -339,19 +361,24 @@ async def test_r_mgr_2_a_removed_manager_stream_ends_within_a_second(
 
 async def test_r_mgr_2_removal_is_noticed_within_a_second_even_without_the_message(
     hub: Hub,
+    services: Services,
 ) -> None:
     """Given a removal whose announcement was lost (another instance, broadcast down), the
     periodic membership check still ends the stream within a second."""
     account = await make_account()
     second = await make_user("bob@example.com", "Bob")
-    await Manager.create(account=account, user=second, is_owner=False, added_at=clock.now())
+    await Manager.create(
+        account=account, user=second, is_owner=False, added_at=services.clock.now()
+    )
     stream = await open_stream(hub, await sign_in(second))
     await asyncio.sleep(0.6)  # the stream is covered by a membership snapshot by now
     await Manager.filter(account_id=account.id, user_id=second.id).delete()
     await asyncio.wait_for(stream.ended.wait(), 1.0)
 
 
-def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> None:
+def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored(
+    services: Services,
+) -> None:
     """Each live message type decodes to what was encoded; one parse serves every stream of
     the process (the same object comes back for the same text); garbage decodes to None."""
     published = EventPublished(
@@ -360,7 +387,7 @@ def test_r_not_3_live_messages_round_trip_and_malformed_ones_are_ignored() -> No
         kind=EventKind.INVOICE_ISSUED,
         title="Invoice issued",
         message="INV-1",
-        created_at=clock.now(),
+        created_at=services.clock.now(),
         subscription_id=None,
         invoice_id=3,
         recipients={4: 5, 6: 7},

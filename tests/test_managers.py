@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core import clock
 from models.accounts import BillingAccount, BillingContactKind, Contact, ContactRole, Manager
 from models.notifications import Event, EventKind, Notification
 from models.outbox import OutboxEmail
+from resolvers.services import Services
 from schema.relay import global_id
-from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
+from tests.conftest import Viewer, current_services, gql, make_account, make_user, owner_of, sign_in
 
 REMOVE = """
 mutation($id: ID!) {
@@ -38,7 +38,7 @@ query($id: ID!) {
 
 async def add_manager(account: BillingAccount, email: str, first: str = "Bob") -> Viewer:
     user = await make_user(email, first, "Manager")
-    await Manager.create(account=account, user=user, added_at=clock.now())
+    await Manager.create(account=account, user=user, added_at=current_services().clock.now())
     return await sign_in(user)
 
 
@@ -139,7 +139,9 @@ async def test_r_prof_2_only_the_owner_transfers_and_only_to_a_manager(db: None)
     assert still_owner.user_id == owner.user.id  # type: ignore[attr-defined]
 
 
-async def test_r_con_4_removing_the_subscription_contact_prompts_for_a_new_one(db: None) -> None:
+async def test_r_con_4_removing_the_subscription_contact_prompts_for_a_new_one(
+    db: None, services: Services
+) -> None:
     """R-CON-4: the contact row goes, the prompt shows, events go to the billing contact only."""
     account = await make_account()
     owner = await owner_of(account)
@@ -154,7 +156,7 @@ async def test_r_con_4_removing_the_subscription_contact_prompts_for_a_new_one(d
         first_name="Carla",
         last_name="Custom",
         email="carla@example.com",
-        created_at=clock.now(),
+        created_at=services.clock.now(),
     )
     await BillingAccount.filter(id=account.id).update(
         billing_contact_kind=BillingContactKind.CUSTOM
@@ -173,6 +175,7 @@ async def test_r_con_4_removing_the_subscription_contact_prompts_for_a_new_one(d
 
 async def test_r_con_4_removed_billing_contact_falls_back_to_subscription_contact(
     db: None,
+    services: Services,
 ) -> None:
     """R-CON-4: a removed manager who was billing contact → SAME_AS_SUBSCRIPTION_CONTACT."""
     account = await make_account()
@@ -187,7 +190,7 @@ async def test_r_con_4_removed_billing_contact_falls_back_to_subscription_contac
         first_name="Bob",
         last_name="Manager",
         email="bob@example.com",
-        created_at=clock.now(),
+        created_at=services.clock.now(),
     )
     await BillingAccount.filter(id=account.id).update(
         billing_contact_kind=BillingContactKind.BILLING_ACCOUNT_MANAGER

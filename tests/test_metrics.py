@@ -16,11 +16,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from core import clock
 from core.settings import get_settings
 from models.outbox import OutboxEmail
 from notifications.delivery import DeliveryError
 from notifications.worker import OutboxWorker
+from resolvers.services import Services
 from tests.conftest import LiveServer, serve_app
 from tests.test_e2e_live import ADD_CARD, ISSUE, PAY, next_notification, open_stream
 from tests.test_e2e_managers import owner_session
@@ -169,7 +169,7 @@ async def test_outbox_backlog_and_oldest_age(
         created = await client.post("/operator/graphql", headers=OPERATOR, json=NEW_ACCOUNT)
         assert created.json()["data"]["createBillingAccount"]["userErrors"] == []
         await post(client, "/graphql", ASK)
-        clock.advance(timedelta(minutes=10))
+        live.services.clock.advance(timedelta(minutes=10))  # the served app's clock
         waiting = await scrape(client)
     assert value(waiting, "portal_outbox_pending") >= 1
     assert value(waiting, "portal_outbox_oldest_pending_age_seconds") >= 600
@@ -188,7 +188,7 @@ class Accepting:
         return None
 
 
-async def test_email_sends_failures_and_retries_are_counted(db: None) -> None:
+async def test_email_sends_failures_and_retries_are_counted(db: None, services: Services) -> None:
     from prometheus_client import REGISTRY
 
     def sample(name: str, **labels: str) -> float:
@@ -208,13 +208,19 @@ async def test_email_sends_failures_and_retries_are_counted(db: None) -> None:
             text_body=json.dumps({"to": address}),
             html_body="<p>x</p>",
             attachments=[],
-            next_attempt_at=clock.now(),
+            next_attempt_at=services.clock.now(),
             message_id=f"<{address}>",
-            created_at=clock.now(),
+            created_at=services.clock.now(),
         )
-    assert await OutboxWorker(Flaky(permanent=False), sender, batch_size=1).run_once() == 1
-    assert await OutboxWorker(Flaky(permanent=True), sender, batch_size=1).run_once() == 1
-    assert await OutboxWorker(Accepting(), sender, batch_size=1).run_once() == 1
+    assert (
+        await OutboxWorker(Flaky(permanent=False), sender, services.clock, batch_size=1).run_once()
+        == 1
+    )
+    assert (
+        await OutboxWorker(Flaky(permanent=True), sender, services.clock, batch_size=1).run_once()
+        == 1
+    )
+    assert await OutboxWorker(Accepting(), sender, services.clock, batch_size=1).run_once() == 1
     assert sample("portal_emails_sent_total") - base["sent"] == 1
     assert sample("portal_email_failures_total", permanent="false") - base["temporary"] == 1
     assert sample("portal_email_failures_total", permanent="true") - base["permanent"] == 1

@@ -41,7 +41,9 @@ async def happen(
     account: BillingAccount, title: str, kind: EventKind = EventKind.INVOICE_ISSUED
 ) -> None:
     async with in_transaction():
-        await record_event(current_services().live, account, kind, title, f"{title}.")
+        await record_event(
+            current_services().live, current_services().clock, account, kind, title, f"{title}."
+        )
 
 
 async def test_r_not_5_feed_pages_newest_first_with_unread_count(db: None) -> None:

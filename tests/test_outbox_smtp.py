@@ -15,14 +15,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from core import clock
 from core.settings import get_settings
 from models.outbox import OutboxEmail, OutboxStatus
 from models.users import User
 from notifications.outbox import enqueue_email
 from notifications.worker import worker_for
 from resolvers.auth import request_sign_in_link
-from tests.conftest import free_port, link_token, make_user
+from resolvers.services import Services
+from tests.conftest import current_services, free_port, link_token, make_user
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -80,18 +80,20 @@ def smtp_server(smtp_port: int) -> Iterator[Collector]:
 
 async def signed_up(address: str = "ada@example.com") -> User:
     user = await make_user(address)
-    await request_sign_in_link(address, "203.0.113.7")
+    await request_sign_in_link(current_services().clock, address, "203.0.113.7")
     return user
 
 
-async def test_r_not_4_real_smtp_delivery_text_and_html(smtp_server: Collector) -> None:
+async def test_r_not_4_real_smtp_delivery_text_and_html(
+    smtp_server: Collector, services: Services
+) -> None:
     """Given a sign-in email in the outbox, the worker delivers it over SMTP with a text and an
     HTML part, both linking to PORTAL_APP_URL with the token; the row is marked sent."""
     await signed_up()
     row = await OutboxEmail.get(to="ada@example.com")
     token = link_token(row, "/sign-in")
 
-    assert await worker_for(get_settings()).run_once() == 1
+    assert await worker_for(get_settings(), services.clock).run_once() == 1
 
     [message] = smtp_server.messages
     assert smtp_server.envelopes == [("portal@vendor.example", ["ada@example.com"])]
@@ -110,25 +112,25 @@ async def test_r_not_4_real_smtp_delivery_text_and_html(smtp_server: Collector) 
     sent = await OutboxEmail.get(id=row.id)
     assert sent.status is OutboxStatus.SENT
     assert sent.attempts == 1 and sent.sent_at is not None and sent.last_error is None
-    assert await worker_for(get_settings()).run_once() == 0  # sent once only
+    assert await worker_for(get_settings(), services.clock).run_once() == 0  # sent once only
 
 
-async def test_r_not_4_smtp_down_then_back(smtp_port: int) -> None:
+async def test_r_not_4_smtp_down_then_back(smtp_port: int, services: Services) -> None:
     """Given no SMTP server, the mail stays pending with attempts=1 and the error; it is not
     retried before its backoff; once the server is back and the backoff passed, it is sent."""
     await signed_up()
-    worker = worker_for(get_settings())
+    worker = worker_for(get_settings(), services.clock)
     assert await worker.run_once() == 1
     row = await OutboxEmail.get(to="ada@example.com")
     assert row.status is OutboxStatus.PENDING
     assert row.attempts == 1
     assert row.last_error
-    assert row.next_attempt_at > clock.now()
+    assert row.next_attempt_at > services.clock.now()
     assert await worker.run_once() == 0  # backing off
 
     controller, handler = start_smtp(smtp_port)
     try:
-        clock.advance(timedelta(minutes=1))
+        services.clock.advance(timedelta(minutes=1))
         assert await worker.run_once() == 1
     finally:
         controller.stop()
@@ -139,22 +141,25 @@ async def test_r_not_4_smtp_down_then_back(smtp_port: int) -> None:
     assert [m["To"] for m in handler.messages] == ["ada@example.com"]
 
 
-async def test_r_not_4_permanent_rejection_fails(smtp_server: Collector) -> None:
+async def test_r_not_4_permanent_rejection_fails(
+    smtp_server: Collector, services: Services
+) -> None:
     """Given a 550 rejection, the mail is failed at once and never retried."""
     await signed_up(REJECTED)
-    worker = worker_for(get_settings())
+    worker = worker_for(get_settings(), services.clock)
     assert await worker.run_once() == 1
     row = await OutboxEmail.get(to=REJECTED)
     assert row.status is OutboxStatus.FAILED
     assert row.attempts == 1
     assert row.last_error is not None and "550" in row.last_error
-    clock.advance(timedelta(days=1))
+    services.clock.advance(timedelta(days=1))
     assert await worker.run_once() == 0
     assert smtp_server.messages == []
 
 
 async def test_r_not_4_mailbox_writes_eml_and_logs_link(
     caplog: pytest.LogCaptureFixture,
+    services: Services,
 ) -> None:
     """Without PORTAL_SMTP_URL, the email is written as a .eml file in PORTAL_MAILBOX_DIR and its
     link is logged (at INFO, on a line of its own), so a newcomer can click it. The .eml's text
@@ -163,7 +168,7 @@ async def test_r_not_4_mailbox_writes_eml_and_logs_link(
     row = await OutboxEmail.get(to="ada@example.com")
     token = link_token(row, "/sign-in")
     with caplog.at_level(logging.INFO, logger="portal.mail"):
-        assert await worker_for(get_settings()).run_once() == 1
+        assert await worker_for(get_settings(), services.clock).run_once() == 1
 
     [path] = list(get_settings().mailbox_dir.glob("*.eml"))
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
@@ -184,6 +189,7 @@ async def test_r_not_4_mailbox_writes_eml_and_logs_link(
 
 async def test_r_not_4_one_smtp_connection_carries_many_emails_and_each_is_sent_once(
     smtp_server: Collector,
+    services: Services,
 ) -> None:
     """Given 30 queued emails, one of them refused (550), the worker delivers the others over a
     few reused SMTP connections (not one each), marks each sent exactly once, and the refused
@@ -192,6 +198,7 @@ async def test_r_not_4_one_smtp_connection_carries_many_emails_and_each_is_sent_
     addresses[7] = REJECTED
     for address in addresses:
         await enqueue_email(
+            services.clock,
             address,
             "event",
             name="Ada",
@@ -200,7 +207,7 @@ async def test_r_not_4_one_smtp_connection_carries_many_emails_and_each_is_sent_
             company="Acme",
             link="http://app.test/billing",
         )
-    worker = worker_for(get_settings())
+    worker = worker_for(get_settings(), services.clock)
 
     assert await worker.run_once(batches=2) == 30  # two batches of 20, back to back
 

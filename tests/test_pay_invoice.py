@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from adapters.payments import ChargeResult, SandboxGateway
+from core.clock import Clock
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.payments import Payment, PaymentStatus
+from notifications.live import Live
 from resolvers.payments import charges
 from tests.billing_support import add_card, gateway, gid, make_invoice
 from tests.conftest import Viewer, gql, make_account, make_user, owner_of, sign_in
@@ -163,7 +165,9 @@ async def test_r_bill_3_crash_between_charge_and_commit_then_retry_charges_once(
     owner = await owner_of(account)
     real = charges.record_outcome
 
-    async def crash(payment_id: int, result: ChargeResult) -> tuple[Payment, bool]:
+    async def crash(
+        live: Live, clock: Clock, payment_id: int, result: ChargeResult
+    ) -> tuple[Payment, bool]:
         raise RuntimeError("killed after charging")
 
     monkeypatch.setattr(charges, "record_outcome", crash)

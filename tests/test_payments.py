@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from adapters.payments import SandboxGateway
-from core import clock
 from models.activity import ActivityEntry
 from models.payments import PaymentMethod
+from resolvers.services import Services
 from tests.billing_support import gateway, gid
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
 
@@ -75,7 +75,7 @@ async def test_r_pay_1_first_card_is_default_and_exactly_one_default(
 
 
 async def test_r_pay_2_card_comes_from_a_gateway_token_and_stores_display_details(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-PAY-2: a token becomes brand, last four, expiry; an unknown token is INVALID."""
     account = await make_account()
@@ -83,7 +83,7 @@ async def test_r_pay_2_card_comes_from_a_gateway_token_and_stores_display_detail
     added = await _add(owner, gid("BillingAccount", account.id), "tok_amex")
     card = added["paymentMethod"]
     assert (card["brand"], card["last4"], card["expMonth"]) == ("AMEX", "8431", 12)
-    assert card["expYear"] == clock.today().year + 3
+    assert card["expYear"] == services.clock.today().year + 3
     stored = await PaymentMethod.get(account_id=account.id)
     assert stored.gateway_ref.startswith("card_") and "4242" not in stored.gateway_ref
 
@@ -94,13 +94,13 @@ async def test_r_pay_2_card_comes_from_a_gateway_token_and_stores_display_detail
 
 
 async def test_r_pay_3_edit_expiry_and_name_with_validation(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-PAY-3: expiry and cardholder name are edited; month 1-12, year not in the past."""
     account = await make_account()
     owner = await owner_of(account)
     card = (await _add(owner, gid("BillingAccount", account.id), "tok_visa"))["paymentMethod"]
-    year = clock.today().year
+    year = services.clock.today().year
 
     ok = await gql(UPDATE, {"p": card["id"], "m": 6, "y": year + 1, "n": " Ada  L "}, as_=owner)
     assert ok["updatePaymentMethod"]["paymentMethod"] == {
@@ -151,7 +151,7 @@ async def test_r_pay_4_default_card_cannot_be_deleted_by_customer(
 
 
 async def test_r_pay_4_operator_deletes_default_and_newest_card_is_promoted(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-PAY-4: the operator may delete the default; the newest remaining card becomes it."""
     account = await make_account()
@@ -159,7 +159,7 @@ async def test_r_pay_4_operator_deletes_default_and_newest_card_is_promoted(
     account_id = gid("BillingAccount", account.id)
     default = (await _add(owner, account_id, "tok_visa"))["paymentMethod"]
     await _add(owner, account_id, "tok_mastercard")
-    clock.advance(timedelta(minutes=1))
+    services.clock.advance(timedelta(minutes=1))
     newest = (await _add(owner, account_id, "tok_amex"))["paymentMethod"]
 
     result = await operator_gql(DELETE, {"p": default["id"]})
@@ -186,16 +186,18 @@ async def test_r_err_2_other_accounts_cards_are_not_found(
     assert node["node"] is None
 
 
-async def test_r_pay_1_is_expired_follows_the_clock(db: None, gateway: SandboxGateway) -> None:
+async def test_r_pay_1_is_expired_follows_the_clock(
+    db: None, gateway: SandboxGateway, services: Services
+) -> None:
     """R-PAY-1: a card is expired after the last day of its expiry month."""
     query = "query($id: ID!) { node(id: $id) { ... on PaymentMethod { isExpired } } }"
-    with clock.frozen(datetime(2026, 11, 30, 23, 0, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 11, 30, 23, 0, tzinfo=UTC)):
         account = await make_account()
         owner = await owner_of(account)
         card = (await _add(owner, gid("BillingAccount", account.id), "tok_visa"))["paymentMethod"]
         await PaymentMethod.all().update(exp_month=11, exp_year=2026)
         assert (await gql(query, {"id": card["id"]}, as_=owner))["node"]["isExpired"] is False
-    with clock.frozen(datetime(2026, 12, 1, 0, 1, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 12, 1, 0, 1, tzinfo=UTC)):
         assert (await gql(query, {"id": card["id"]}, as_=owner))["node"]["isExpired"] is True
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from adapters.payments import SandboxGateway
-from core import clock
 from models.accounts import BillingAccount
 from models.activity import ActivityEntry
 from models.invoices import Invoice, InvoiceStatus
@@ -21,8 +20,9 @@ from models.payments import Payment, PaymentStatus
 from models.purchases import Purchase, PurchaseStatus
 from models.subscriptions import Subscription
 from resolvers.accounts import NewAccount, create_billing_account
+from resolvers.services import Services
 from tests.billing_support import add_card, gateway, gid, make_subscription
-from tests.conftest import Viewer, gql, make_account, operator_gql, owner_of
+from tests.conftest import Viewer, current_services, gql, make_account, operator_gql, owner_of
 
 __all__ = ["gateway"]
 
@@ -97,6 +97,7 @@ async def catalog() -> tuple[str, str]:
 async def eur_account(tax_id: str | None = None) -> BillingAccount:
     """A German company billed in EUR: 19 % VAT without a VAT id (R-TAX-2)."""
     return await create_billing_account(
+        current_services().clock,
         NewAccount(
             company_name="Acme GmbH",
             country="DE",
@@ -105,7 +106,7 @@ async def eur_account(tax_id: str | None = None) -> BillingAccount:
             owner_email="owner@example.com",
             owner_first_name="Olga",
             owner_last_name="Owner",
-        )
+        ),
     )
 
 
@@ -155,7 +156,7 @@ async def test_r_sub_4_the_operator_maintains_the_catalog(db: None) -> None:
 
 
 async def test_r_sub_4_buy_a_subscription_priced_taxed_charged_logged_announced(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-SUB-4, R-SUB-5: 5 Premium seats for a German company billed in EUR: 5 x 324.00 =
     1620.00 + 19 % VAT = 1927.80, charged once to the default card; the invoice is PAID, the
@@ -166,7 +167,7 @@ async def test_r_sub_4_buy_a_subscription_priced_taxed_charged_logged_announced(
     await add_card(account)
     owner = await owner_of(account)
 
-    with clock.frozen(datetime(2026, 3, 10, 9, 0, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 3, 10, 9, 0, tzinfo=UTC)):
         bought = await buy(owner, account, plan)
 
     assert bought["userErrors"] == []
@@ -254,13 +255,14 @@ async def test_r_sub_4_no_card_on_record_is_refused_and_nothing_changes(
 
 
 async def test_r_sub_4_a_plan_not_sold_in_the_accounts_currency(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-SUB-4: priced in the account's currency only: a plan without a JPY price cannot be
     bought by an account billed in JPY."""
     plan, _ = await catalog()
     account = await create_billing_account(
-        NewAccount("Kabushiki", "JP", "jp@example.com", "Jun", "Pei", currency="JPY")
+        services.clock,
+        NewAccount("Kabushiki", "JP", "jp@example.com", "Jun", "Pei", currency="JPY"),
     )
     await add_card(account)
     owner = await owner_of(account)
@@ -441,18 +443,22 @@ async def test_r_sub_5_self_managed_confirmation_says_download_and_activate_the_
     assert "download the license" in event.message and link in event.message
 
 
-async def test_r_sub_5_an_operator_order_confirms_to_the_subscription_contact(db: None) -> None:
+async def test_r_sub_5_an_operator_order_confirms_to_the_subscription_contact(
+    db: None, services: Services
+) -> None:
     """R-SUB-5: a subscription the operator creates (a sales-assisted order) sends the same
     confirmation to the subscription contact, here Bob, not the owner."""
     from models.accounts import Manager
     from resolvers.contacts import set_subscription_contact
-    from tests.conftest import current_services, make_user
+    from tests.conftest import make_user
 
     account = await make_account(country="US")
     owner = await owner_of(account)
     bob = await make_user("bob@example.com", "Bob", "Builder")
-    manager = await Manager.create(account=account, user=bob, added_at=clock.now())
-    await set_subscription_contact(current_services().live, owner.user, account.id, manager.id)
+    manager = await Manager.create(account=account, user=bob, added_at=services.clock.now())
+    await set_subscription_contact(
+        services.live, services.clock, owner.user, account.id, manager.id
+    )
     await OutboxEmail.all().delete()
 
     await make_subscription(account, issue=False)

@@ -10,6 +10,7 @@ import pytest
 from models.system import RateLimitHit
 from resolvers import ratelimit
 from resolvers.errors import DomainError, ErrorCode
+from tests.conftest import current_services
 
 WINDOW = timedelta(minutes=60)
 
@@ -17,7 +18,7 @@ WINDOW = timedelta(minutes=60)
 async def _attempts(bucket: str, count: int, limit: int) -> list[bool]:
     async def one() -> bool:
         try:
-            await ratelimit.hit(bucket, limit=limit, window=WINDOW)
+            await ratelimit.hit(current_services().clock, bucket, limit=limit, window=WINDOW)
         except DomainError as error:
             assert error.code is ErrorCode.RATE_LIMITED
             return False

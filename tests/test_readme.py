@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from resolvers.services import Services
 from tests.conftest import LiveServer, serve_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -128,14 +129,16 @@ async def test_readme_walkthrough_works_when_pasted(
         }
 
 
-async def test_r_conf_1_confirmation_email_tells_the_two_deadlines_apart(db: None) -> None:
+async def test_r_conf_1_confirmation_email_tells_the_two_deadlines_apart(
+    db: None, services: Services
+) -> None:
     """The README said "within 3 days", the email "expires in 24 hours": both are true, and
     the email now says which is which."""
     from resolvers.auth import send_confirmation
     from tests.conftest import emails_to, make_user
 
     user = await make_user(confirmed=False)
-    await send_confirmation(user, user.email)
+    await send_confirmation(services.clock, user, user.email)
     [mail] = await emails_to(user.email)
     text = " ".join(mail.text_body.split())
     assert "expires in 24 hours" in text

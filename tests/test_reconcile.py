@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from adapters.payments import ChargeResult, SandboxGateway
-from core import clock
 from models.activity import ActivityEntry
 from models.invoices import Invoice, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.payments import Payment, PaymentStatus
 from resolvers.payments import charges, gateway_key
 from resolvers.payments.reconcile import reconcile_once, run_forever
+from resolvers.services import Services
 from tests.billing_support import gateway, gid, make_invoice
-from tests.conftest import Viewer, current_services, gql, make_account, owner_of
+from tests.conftest import Viewer, gql, make_account, owner_of
 
 __all__ = ["gateway"]
 
@@ -96,7 +96,7 @@ async def test_r_err_6_next_attempt_settles_a_charged_payment_as_succeeded(
 
 
 async def test_r_err_6_an_uncharged_payment_is_failed_once_stale_then_paying_works(
-    db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch
+    db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch, services: Services
 ) -> None:
     """R-ERR-6: a crash before the charge leaves a payment the gateway never saw. While it is
     young it may still be in flight ("in progress"); once stale, the periodic pass records it
@@ -108,11 +108,11 @@ async def test_r_err_6_an_uncharged_payment_is_failed_once_stale_then_paying_wor
 
     young = (await _pay(owner, invoice, "second"))["payInvoice"]
     assert young["userErrors"][0]["code"] == "INVOICE_NOT_PAYABLE"
-    assert await reconcile_once(gateway, current_services().live) == 0
+    assert await reconcile_once(gateway, services.live, services.clock) == 0
 
-    clock.advance(timedelta(minutes=16))
-    assert await reconcile_once(gateway, current_services().live) == 1
-    assert await reconcile_once(gateway, current_services().live) == 0  # settled once
+    services.clock.advance(timedelta(minutes=16))
+    assert await reconcile_once(gateway, services.live, services.clock) == 1
+    assert await reconcile_once(gateway, services.live, services.clock) == 0  # settled once
     failed = await Payment.get()
     assert failed.status is PaymentStatus.FAILED
     entry = await ActivityEntry.get(action="payment_failed_settled")
@@ -128,16 +128,16 @@ async def test_r_err_6_an_uncharged_payment_is_failed_once_stale_then_paying_wor
 
 
 async def test_r_err_6_the_periodic_pass_runs_until_stopped(
-    db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch
+    db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch, services: Services
 ) -> None:
     """R-ERR-6: the loop the server starts beside the outbox worker settles a stale charged
     payment on its own, and ends when the server stops."""
     account = await make_account(country="US")
     invoice = await make_invoice(account)
     await _crash_after_charging(monkeypatch, await owner_of(account), invoice)
-    clock.advance(timedelta(minutes=16))
+    services.clock.advance(timedelta(minutes=16))
     stop = asyncio.Event()
-    loop = asyncio.create_task(run_forever(stop, 0.01, gateway, current_services().live))
+    loop = asyncio.create_task(run_forever(stop, 0.01, gateway, services.live, services.clock))
     for _ in range(500):
         if (await Payment.get()).status is not PaymentStatus.PENDING:
             break
@@ -161,7 +161,7 @@ async def test_r_err_6_the_gateway_looks_charges_up_by_key(gateway: SandboxGatew
 
 @pytest.mark.postgres
 async def test_r_err_6_concurrent_reconcilers_settle_once_on_postgres(
-    pg_db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch
+    pg_db: None, gateway: SandboxGateway, monkeypatch: pytest.MonkeyPatch, services: Services
 ) -> None:
     """R-ERR-6 on PostgreSQL: eight reconciliation passes and a payment attempt at once settle
     a charged pending payment exactly once: one SUCCEEDED record, one event, one log entry,
@@ -172,10 +172,10 @@ async def test_r_err_6_concurrent_reconcilers_settle_once_on_postgres(
     await _crash_after_charging(monkeypatch, owner, invoice)
     pending = await Payment.get()
     assert await gateway.find_charge(gateway_key(pending)) is not None
-    clock.advance(timedelta(minutes=16))
+    services.clock.advance(timedelta(minutes=16))
 
     results = await asyncio.gather(
-        *(reconcile_once(gateway, current_services().live) for _ in range(8)),
+        *(reconcile_once(gateway, services.live, services.clock) for _ in range(8)),
         _pay(owner, invoice, "second"),
     )
     *passes, attempt = results

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from adapters.payments import SandboxGateway
-from core import clock
 from models.payments import PaymentMethod
 from models.subscriptions import Subscription
+from resolvers.services import Services
 from tests.billing_support import add_card, gateway, gid, make_subscription
 from tests.conftest import Viewer, gql, make_account, make_user, operator_gql, owner_of, sign_in
 
@@ -72,11 +72,11 @@ async def test_r_pay_6_renewal_card_defaults_to_the_default_then_follows_the_cho
 
 
 async def test_r_sub_3_renewals_and_seat_purchases_charge_the_chosen_card(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-SUB-3, R-PAY-6: with AMEX chosen for the subscription (VISA is the default), buying
     seats and the automatic renewal both charge the AMEX."""
-    with clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
         account = await make_account(country="US")
         await add_card(account)
         amex = await add_card(account, "tok_amex")
@@ -153,7 +153,7 @@ PROMPTS = "query($a: ID!) { billingAccount(id: $a) { prompts { code message } } 
 
 
 async def test_r_pay_6_a_chosen_card_expiring_before_the_renewal_is_prompted(
-    db: None, gateway: SandboxGateway
+    db: None, gateway: SandboxGateway, services: Services
 ) -> None:
     """R-PAY-6, R-SUB-3: a card chosen for a subscription that expires before the renewal
     raises RENEWAL_CARD_EXPIRES_BEFORE_RENEWAL naming the subscription; choosing a card that
@@ -161,9 +161,9 @@ async def test_r_pay_6_a_chosen_card_expiring_before_the_renewal_is_prompted(
     account = await make_account(country="US")
     await add_card(account)
     short = await add_card(account, "tok_amex")
-    short.exp_month, short.exp_year = 6, clock.today().year + 1
+    short.exp_month, short.exp_year = 6, services.clock.today().year + 1
     await short.save()
-    year = clock.today().year
+    year = services.clock.today().year
     subscription = await make_subscription(
         account, issue=False, start=date(year, 1, 1), end=date(year + 2, 1, 1)
     )

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 import httpx
 
 from adapters.payments import SandboxGateway
-from core import clock
 from core.secrets import secret_key
 from core.tokens import sign
 from models.invoices import Invoice, InvoiceLine, InvoiceStatus
 from models.notifications import Event, EventKind
 from models.subscriptions import Deployment, Subscription
+from resolvers.services import Services
 from tests.billing_support import add_card, gateway, gid, make_subscription
 from tests.conftest import gql, make_account, make_user, operator_gql, owner_of, sign_in
 
@@ -157,11 +157,13 @@ async def test_r_sub_2_reseller_subscription_changes_name_the_reseller(db: None)
     assert (stored.seats, stored.auto_renew) == (10, True)
 
 
-async def test_seat_increase_issues_prorated_invoice(db: None, gateway: SandboxGateway) -> None:
+async def test_seat_increase_issues_prorated_invoice(
+    db: None, gateway: SandboxGateway, services: Services
+) -> None:
     """R-SUB-1 / R-SUB-4 / R-NOT-1: 5 more seats with 183 of 365 days left: each seat costs
     348.00 x 183 / 365 = 174.4767 -> 174.48 (half up), 5 seats 872.40, charged at once to the
     card on file; plus events."""
-    with clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
         account = await make_account(country="US")
         subscription = await make_subscription(account, issue=False)
         await add_card(account)
@@ -202,9 +204,9 @@ async def test_r_sub_4_seats_without_a_card_are_refused_and_nothing_changes(
     assert await Event.all().count() == events_before
 
 
-async def test_seat_decrease_mid_term_is_refused(db: None) -> None:
+async def test_seat_decrease_mid_term_is_refused(db: None, services: Services) -> None:
     """R-ERR-1: fewer seats mid-term is INVALID with a reason; nothing changes."""
-    with clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
+    with services.clock.frozen(datetime(2026, 7, 2, 9, 0, tzinfo=UTC)):
         account = await make_account()
         subscription = await make_subscription(account, issue=False)
         owner = await owner_of(account)

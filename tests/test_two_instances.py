@@ -33,7 +33,7 @@ from core.db import tortoise_config
 from models.notifications import Notification
 from models.users import User
 from resolvers.auth import start_session
-from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.conftest import POSTGRES_URL, REDIS_URL, current_services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -213,7 +213,7 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 async def signed_in_owner() -> str:
     user = await User.get(email="olga@acme.example")
-    return (await start_session(user)).token
+    return (await start_session(current_services().clock, user)).token
 
 
 async def open_stream(server: Server, token: str) -> ClientConnection:

@@ -17,7 +17,6 @@ from graphql import (
     get_named_type,
 )
 
-from core import clock
 from models.accounts import BillingAccount, Manager
 from models.activity import ActivityEntry
 from models.invitations import Invitation
@@ -28,6 +27,7 @@ from models.subscriptions import Subscription
 from models.users import User
 from resolvers.invitations import invite
 from resolvers.managers import remove_manager
+from resolvers.services import Services
 from schema import schema
 from tests.billing_support import add_card, gateway, gid, make_invoice, make_subscription
 from tests.conftest import Viewer, current_services, gql, make_account, make_user, sign_in
@@ -163,8 +163,8 @@ async def busy_account() -> tuple[BillingAccount, User]:
     account = await make_account()
     owner = await User.get(email="owner@example.com")
     second = await make_user("second@example.com", "Sam", "Second")
-    await Manager.create(account=account, user=second, added_at=clock.now())
-    await invite(owner, account.id, "invitee@example.com")
+    await Manager.create(account=account, user=second, added_at=current_services().clock.now())
+    await invite(current_services().clock, owner, account.id, "invitee@example.com")
     await add_card(account)
     await make_subscription(account)
     await make_invoice(account)
@@ -172,23 +172,23 @@ async def busy_account() -> tuple[BillingAccount, User]:
 
 
 @pytest.mark.usefixtures("db", "gateway")
-async def test_r_conf_1_nothing_account_owned_after_the_grace_period() -> None:
+async def test_r_conf_1_nothing_account_owned_after_the_grace_period(services: Services) -> None:
     """R-CONF-1: given a manager whose email is unconfirmed past the grace period, when every
     field reachable from `me`, `node` and `billingAccount` is read, nothing account-owned is
     returned."""
     account, second = await busy_account()
     second.email_confirmed_at = None
-    second.first_signed_in_at = clock.now()
+    second.first_signed_in_at = services.clock.now()
     await second.save()
     viewer = await sign_in(second)
     assert "Invoice" in await walk(viewer, account)  # within the grace period: visible
-    clock.advance(timedelta(days=4))
+    services.clock.advance(timedelta(days=4))
 
     assert await walk(viewer, account) == []
 
 
 @pytest.mark.usefixtures("db", "gateway")
-async def test_r_mgr_2_nothing_account_owned_after_removal() -> None:
+async def test_r_mgr_2_nothing_account_owned_after_removal(services: Services) -> None:
     """R-MGR-2: given a manager who was removed, when every field reachable from `me`, `node`
     and `billingAccount` is read, nothing account-owned is returned."""
     account, second = await busy_account()
@@ -196,6 +196,6 @@ async def test_r_mgr_2_nothing_account_owned_after_removal() -> None:
     assert "BillingAccount" in await walk(viewer, account)  # the walk does find things
     owner = await User.get(email="owner@example.com")
     manager = await Manager.get(account_id=account.id, user_id=second.id)
-    await remove_manager(current_services().live, owner, manager.id)
+    await remove_manager(services.live, services.clock, owner, manager.id)
 
     assert await walk(viewer, account) == []

@@ -12,7 +12,8 @@ from adapters.payments import (
     GatewayUnavailable,
     PaymentGateway,
 )
-from core import clock, metrics
+from core import metrics
+from core.clock import Clock
 from models.accounts import BillingAccount
 from models.payments import PaymentMethod
 from models.subscriptions import SalesChannel, Subscription, SubscriptionStatus
@@ -24,9 +25,8 @@ from resolvers.invoices import reseller_error
 from resolvers.subscriptions import subscription_for_viewer
 
 
-def is_expired(method: PaymentMethod, today: date | None = None) -> bool:
+def is_expired(method: PaymentMethod, today: date) -> bool:
     """A card works through the last day of its expiry month."""
-    today = today or clock.today()
     return (method.exp_year, method.exp_month) < (today.year, today.month)
 
 
@@ -67,6 +67,7 @@ async def attach(gateway: PaymentGateway, token: str, *field: str) -> CardDetail
 
 async def add_payment_method(
     gateway: PaymentGateway,
+    clock: Clock,
     actor: User,
     account_id: int,
     token: str,
@@ -92,7 +93,7 @@ async def add_payment_method(
         )
         if make_default or not has_default:
             await _make_default(method)
-        await log_activity(account.id, actor, "card_added", f"Card {describe(method)} added")
+        await log_activity(clock, account.id, actor, "card_added", f"Card {describe(method)} added")
     return method
 
 
@@ -107,12 +108,13 @@ async def method_for_viewer(actor: User, method_id: int, *field: str) -> Payment
     return method
 
 
-def _check_expiry(month: int | None, year: int | None, method: PaymentMethod) -> tuple[int, int]:
+def _check_expiry(
+    month: int | None, year: int | None, method: PaymentMethod, today: date
+) -> tuple[int, int]:
     new_month = method.exp_month if month is None else month
     new_year = method.exp_year if year is None else year
     if not 1 <= new_month <= 12:
         raise invalid("The expiry month must be between 1 and 12.", "expMonth")
-    today = clock.today()
     if new_year < today.year or new_year > today.year + 50:
         raise invalid(
             f"The expiry year must be between {today.year} and {today.year + 50}.", "expYear"
@@ -123,6 +125,7 @@ def _check_expiry(month: int | None, year: int | None, method: PaymentMethod) ->
 
 
 async def update_payment_method(
+    clock: Clock,
     actor: User,
     method_id: int,
     *,
@@ -133,7 +136,7 @@ async def update_payment_method(
 ) -> PaymentMethod:
     """R-PAY-3: edit expiry and cardholder name, or mark the card default."""
     method = await method_for_viewer(actor, method_id, "paymentMethodId")
-    month, year = _check_expiry(exp_month, exp_year, method)
+    month, year = _check_expiry(exp_month, exp_year, method, clock.today())
     name = method.cardholder_name
     if cardholder_name is not None:
         name = " ".join(cardholder_name.split()) or None
@@ -149,6 +152,7 @@ async def update_payment_method(
         if make_default:
             await _make_default(method)
         await log_activity(
+            clock,
             method.account_id,  # type: ignore[attr-defined]
             actor,
             "card_updated",
@@ -157,7 +161,7 @@ async def update_payment_method(
     return method
 
 
-async def delete_payment_method(actor: User | None, method_id: int) -> int:
+async def delete_payment_method(clock: Clock, actor: User | None, method_id: int) -> int:
     """R-PAY-4, R-PAY-6: a customer deletes a card that is neither the default nor a
     subscription's renewal card; the operator (`actor=None`) any card, the newest remaining card
     becoming the default."""
@@ -201,7 +205,9 @@ async def delete_payment_method(actor: User | None, method_id: int) -> int:
             )
             if newest is not None:
                 await _make_default(newest)
-        await log_activity(account_id, actor, "card_deleted", f"Card {describe(method)} deleted")
+        await log_activity(
+            clock, account_id, actor, "card_deleted", f"Card {describe(method)} deleted"
+        )
     return method_id
 
 
@@ -283,7 +289,7 @@ async def renewal_card_expiry_messages(account_id: int) -> list[str]:
 
 
 async def set_renewal_card(
-    actor: User, subscription_id: int, method_id: int | None
+    clock: Clock, actor: User, subscription_id: int, method_id: int | None
 ) -> Subscription:
     """R-PAY-6: the card this subscription renews on (and its purchases charge); None: the
     account's default card. Not for a reseller's subscription (R-SUB-2)."""
@@ -301,7 +307,7 @@ async def set_renewal_card(
         method = await method_for_viewer(actor, method_id, "paymentMethodId")
         if method.account_id != account_id:  # type: ignore[attr-defined]
             raise NotFound("Payment method", ["paymentMethodId"])
-        if is_expired(method):
+        if is_expired(method, clock.today()):
             raise invalid(
                 f"{describe(method)} has expired: choose another card.", "paymentMethodId"
             )
@@ -313,6 +319,6 @@ async def set_renewal_card(
         await subscription.save(update_fields=["payment_method_id"])
         card = describe(method) if method else "the default card"
         await log_activity(
-            account_id, actor, "subscription_card", f"{subscription.name} renews on {card}"
+            clock, account_id, actor, "subscription_card", f"{subscription.name} renews on {card}"
         )
     return subscription

@@ -17,7 +17,8 @@ from adapters.payments import (
     IdempotencyKeyReused,
     PaymentGateway,
 )
-from core import clock, metrics
+from core import metrics
+from core.clock import Clock
 from core.money import format_amount
 from core.settings import get_settings
 from models.accounts import BillingAccount
@@ -72,6 +73,7 @@ def key_reused() -> DomainError:
 async def pay_invoice(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     actor: User,
     invoice_id: int,
     *,
@@ -94,14 +96,14 @@ async def pay_invoice(
     existing = await Payment.get_or_none(account_id=invoice.account_id, idempotency_key=key)  # type: ignore[attr-defined]
     if existing is None:
         # R-ERR-6: a crashed attempt blocks the invoice no more
-        await settle_pending(gateway, live, invoice_id=invoice.id)
+        await settle_pending(gateway, live, clock, invoice_id=invoice.id)
         card = await _card_for(gateway, actor, invoice, payment_method_id, payment_token)
-        payment = await start_payment(invoice, card, key, print_, actor=actor)
+        payment = await start_payment(clock, invoice, card, key, print_, actor=actor)
     else:
         payment = existing
     if payment.request_fingerprint != print_:
         raise key_reused()
-    return await complete_payment(gateway, live, payment)
+    return await complete_payment(gateway, live, clock, payment)
 
 
 async def _card_for(
@@ -117,7 +119,13 @@ async def _card_for(
 
 
 async def start_payment(
-    invoice: Invoice, card: ChargeCard, key: str, print_: str, *, actor: User | None = None
+    clock: Clock,
+    invoice: Invoice,
+    card: ChargeCard,
+    key: str,
+    print_: str,
+    *,
+    actor: User | None = None,
 ) -> Payment:
     """Step 1: a PENDING payment, unique per (account, key); a duplicate gets the first row."""
     account_id: int = invoice.account_id  # type: ignore[attr-defined]
@@ -161,12 +169,14 @@ async def start_payment(
         return await Payment.get(account_id=account_id, idempotency_key=key)
 
 
-async def complete_payment(gateway: PaymentGateway, live: Live, payment: Payment) -> PaymentOutcome:
+async def complete_payment(
+    gateway: PaymentGateway, live: Live, clock: Clock, payment: Payment
+) -> PaymentOutcome:
     """Steps 2 and 3; also resumes a payment left PENDING by a crash or a concurrent request."""
     recorded = False
     if payment.status is PaymentStatus.PENDING:
         result = await charge(gateway, payment)
-        payment, recorded = await record_outcome(live, payment.id, result)
+        payment, recorded = await record_outcome(live, clock, payment.id, result)
     invoice = await Invoice.get(id=payment.invoice_id)  # type: ignore[attr-defined]
     return PaymentOutcome(payment=payment, invoice=invoice, recorded_now=recorded)
 
@@ -200,7 +210,7 @@ async def charge(gateway: PaymentGateway, payment: Payment) -> ChargeResult:
 
 
 async def record_outcome(
-    live: Live, payment_id: int, result: ChargeResult, *, settled: str | None = None
+    live: Live, clock: Clock, payment_id: int, result: ChargeResult, *, settled: str | None = None
 ) -> tuple[Payment, bool]:
     """Step 3: the first outcome recorded wins (True); later calls return it (False).
 
@@ -227,6 +237,7 @@ async def record_outcome(
             await invoice.save(update_fields=["amount_paid_minor", "status"])
             await record_event(
                 live,
+                clock,
                 account,
                 EventKind.PAYMENT_SUCCEEDED,
                 f"Payment received for invoice {invoice.number}",
@@ -234,16 +245,16 @@ async def record_outcome(
                 invoice=invoice,
             )
             if invoice.status is InvoiceStatus.PAID:
-                await extend_renewed_term(live, account, invoice)
+                await extend_renewed_term(live, clock, account, invoice)
                 from resolvers.purchases import complete_purchase  # it imports this module
 
-                await complete_purchase(
-                    live, account, invoice
-                )  # R-SUB-4: a paid order is fulfilled
+                # R-SUB-4: a paid order is fulfilled
+                await complete_purchase(live, clock, account, invoice)
             summary = f"Paid {amount} for invoice {invoice.number} with {card}"
         else:
             await record_event(
                 live,
+                clock,
                 account,
                 EventKind.PAYMENT_FAILED,
                 f"Payment failed for invoice {invoice.number}",
@@ -256,7 +267,7 @@ async def record_outcome(
         action = f"payment_{payment.status.value.lower()}"
         if settled is not None:
             action, summary = f"{action}_settled", f"{summary}: {settled}"
-        await log_activity(account.id, payer, action, summary)
+        await log_activity(clock, account.id, payer, action, summary)
     return payment, True
 
 
@@ -278,7 +289,12 @@ INTERRUPTED = (
 
 
 async def settle(
-    gateway: PaymentGateway, live: Live, payment: Payment, *, give_up_before: datetime | None
+    gateway: PaymentGateway,
+    live: Live,
+    clock: Clock,
+    payment: Payment,
+    *,
+    give_up_before: datetime | None,
 ) -> bool:
     """Settle a pending payment with the gateway's record of its key (R-ERR-6).
 
@@ -301,16 +317,16 @@ async def settle(
         how = "settled after an interruption: the gateway never charged it, nothing was charged"
     else:
         return False
-    _, recorded = await record_outcome(live, payment.id, result, settled=how)
+    _, recorded = await record_outcome(live, clock, payment.id, result, settled=how)
     return recorded
 
 
-def stale_before() -> datetime:
+def stale_before(clock: Clock) -> datetime:
     return clock.now() - timedelta(minutes=get_settings().payment_settle_after_minutes)
 
 
 async def settle_pending(
-    gateway: PaymentGateway, live: Live, *, invoice_id: int | None = None
+    gateway: PaymentGateway, live: Live, clock: Clock, *, invoice_id: int | None = None
 ) -> int:
     """Settle the stale pending payments (of one invoice, or all); how many were recorded."""
     pending = Payment.filter(status=PaymentStatus.PENDING)
@@ -318,8 +334,8 @@ async def settle_pending(
         # on the next attempt, one the gateway knows is settled at once, whatever its age
         pending = pending.filter(invoice_id=invoice_id)
     else:
-        pending = pending.filter(created_at__lt=stale_before())
+        pending = pending.filter(created_at__lt=stale_before(clock))
     recorded = 0
     for payment in await pending.order_by("id"):
-        recorded += await settle(gateway, live, payment, give_up_before=stale_before())
+        recorded += await settle(gateway, live, clock, payment, give_up_before=stale_before(clock))
     return recorded

@@ -7,25 +7,26 @@ import asyncio
 import logging
 
 from adapters.payments import PaymentGateway
+from core.clock import Clock
 from notifications.live import Live
 from resolvers.payments.charges import settle_pending
 
 log = logging.getLogger("portal.payments")
 
 
-async def reconcile_once(gateway: PaymentGateway, live: Live) -> int:
-    settled = await settle_pending(gateway, live)
+async def reconcile_once(gateway: PaymentGateway, live: Live, clock: Clock) -> int:
+    settled = await settle_pending(gateway, live, clock)
     if settled:
         log.warning("Settled %d payment(s) left pending by an interruption", settled)
     return settled
 
 
 async def run_forever(
-    stop: asyncio.Event, interval: float, gateway: PaymentGateway, live: Live
+    stop: asyncio.Event, interval: float, gateway: PaymentGateway, live: Live, clock: Clock
 ) -> None:
     while not stop.is_set():
         try:
-            await reconcile_once(gateway, live)
+            await reconcile_once(gateway, live, clock)
         except Exception:
             log.exception("Payment reconciliation pass failed; retrying")
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import clock
+from core.clock import Clock
 from core.money import format_amount
 from models.accounts import BillingAccount
 from models.catalog import CatalogAddOn
@@ -18,25 +18,34 @@ from resolvers.purchases.placing import add_on_units, one_year_from
 from resolvers.subscriptions import announce_created, next_subscription_name
 
 
-async def complete_purchase(live: Live, account: BillingAccount, invoice: Invoice) -> None:
+async def complete_purchase(
+    live: Live, clock: Clock, account: BillingAccount, invoice: Invoice
+) -> None:
     """Step 3, in the transaction that records `invoice` as paid: fulfil its purchase once."""
     purchase = await Purchase.filter(invoice_id=invoice.id).select_for_update().first()
     if purchase is None or purchase.status is not PurchaseStatus.AWAITING_PAYMENT:
         return
     actor = await User.get_or_none(id=purchase.created_by_id)  # type: ignore[attr-defined]
     if purchase.kind is PurchaseKind.SUBSCRIPTION:
-        purchase.subscription = await _open_subscription(live, account, purchase, invoice, actor)
+        purchase.subscription = await _open_subscription(
+            live, clock, account, purchase, invoice, actor
+        )
     elif purchase.kind is PurchaseKind.SEATS:
-        await _add_seats(live, account, purchase, actor)
+        await _add_seats(live, clock, account, purchase, actor)
     else:
-        await _add_add_on(live, account, purchase, actor)
+        await _add_add_on(live, clock, account, purchase, actor)
     purchase.status = PurchaseStatus.COMPLETED
     purchase.completed_at = clock.now()
     await purchase.save(update_fields=["status", "completed_at", "subscription_id"])
 
 
 async def _open_subscription(
-    live: Live, account: BillingAccount, purchase: Purchase, invoice: Invoice, actor: User | None
+    live: Live,
+    clock: Clock,
+    account: BillingAccount,
+    purchase: Purchase,
+    invoice: Invoice,
+    actor: User | None,
 ) -> Subscription:
     assert purchase.deployment is not None
     start = clock.today()
@@ -57,8 +66,9 @@ async def _open_subscription(
     )
     await Invoice.filter(id=invoice.id).update(subscription_id=subscription.id)
     who = (actor.full_name or actor.email) if actor else None
-    await announce_created(live, account, subscription, bought_by=who)
+    await announce_created(live, clock, account, subscription, bought_by=who)
     await log_activity(
+        clock,
         account.id,
         actor,
         "subscription_purchased",
@@ -70,7 +80,7 @@ async def _open_subscription(
 
 
 async def _add_seats(
-    live: Live, account: BillingAccount, purchase: Purchase, actor: User | None
+    live: Live, clock: Clock, account: BillingAccount, purchase: Purchase, actor: User | None
 ) -> None:
     locked = (
         await Subscription.filter(id=purchase.subscription_id)  # type: ignore[attr-defined]
@@ -82,6 +92,7 @@ async def _add_seats(
     await locked.save(update_fields=["seats"])
     await record_event(
         live,
+        clock,
         account,
         EventKind.SUBSCRIPTION_SEATS_CHANGED,
         f"Seats of {locked.name} changed",
@@ -89,6 +100,7 @@ async def _add_seats(
         subscription=locked,
     )
     await log_activity(
+        clock,
         account.id,
         actor,
         "subscription_seats",
@@ -97,7 +109,7 @@ async def _add_seats(
 
 
 async def _add_add_on(
-    live: Live, account: BillingAccount, purchase: Purchase, actor: User | None
+    live: Live, clock: Clock, account: BillingAccount, purchase: Purchase, actor: User | None
 ) -> None:
     subscription = await Subscription.get(id=purchase.subscription_id)  # type: ignore[attr-defined]
     add_on = await CatalogAddOn.get_or_none(id=purchase.add_on_id)  # type: ignore[attr-defined]
@@ -106,6 +118,7 @@ async def _add_add_on(
     each = f" ({add_on_units(add_on)} each)" if add_on else ""
     await record_event(
         live,
+        clock,
         account,
         EventKind.ADD_ON_PURCHASED,
         f"{purchase.description} added to {subscription.name}",
@@ -113,7 +126,7 @@ async def _add_add_on(
         subscription=subscription,
     )
     await log_activity(
-        account.id, actor, "add_on_purchased", f"Bought {packs} for {subscription.name}"
+        clock, account.id, actor, "add_on_purchased", f"Bought {packs} for {subscription.name}"
     )
 
 

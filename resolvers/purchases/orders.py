@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.payments import PaymentGateway
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount
 from models.purchases import Purchase, PurchaseKind
 from models.subscriptions import Deployment, SalesChannel, Subscription
@@ -31,6 +31,7 @@ from resolvers.subscriptions import MAX_SEATS, subscription_for_viewer, term_pri
 async def buy_subscription(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     actor: User,
     account_id: int,
     *,
@@ -50,7 +51,7 @@ async def buy_subscription(
         if not 1 <= seats <= MAX_SEATS:
             raise invalid(f"Seats must be between 1 and {MAX_SEATS}.", "input", "seats")
         price = price_in(plan, account.currency, "input", "planId")
-        card, chosen = await purchase_card(actor, account.id, payment_method_id, None)
+        card, chosen = await purchase_card(clock, actor, account.id, payment_method_id, None)
         start = clock.today()
         end = one_year_from(start)
         label = "GitLab.com" if deployment is Deployment.GITLAB_COM else "Self-Managed"
@@ -71,12 +72,13 @@ async def buy_subscription(
             deployment=deployment,
         )
 
-    return await place(gateway, live, actor, account, key, print_, order)
+    return await place(gateway, live, clock, actor, account, key, print_, order)
 
 
 async def buy_seats(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     actor: User,
     subscription_id: int,
     seats: int,
@@ -90,7 +92,7 @@ async def buy_seats(
     subscription = await subscription_for_viewer(actor, subscription_id)
     if subscription.channel is SalesChannel.RESELLER:
         raise reseller_error(subscription)
-    active(subscription, "subscriptionId")
+    active(subscription, clock.today(), "subscriptionId")
     if not 1 <= seats <= MAX_SEATS:
         raise invalid(f"Seats must be between 1 and {MAX_SEATS}.", "seats")
     account = await BillingAccount.get(id=subscription.account_id)  # type: ignore[attr-defined]
@@ -114,7 +116,7 @@ async def buy_seats(
 
     async def order() -> Order:
         card, chosen = await purchase_card(
-            actor, account.id, payment_method_id, subscription, ("paymentMethodId",)
+            clock, actor, account.id, payment_method_id, subscription, ("paymentMethodId",)
         )
         line = LineValue("seats", 1, 0)  # priced under the subscription's lock: `_seats_line`
         return Order(
@@ -129,13 +131,16 @@ async def buy_seats(
             target_seats=seats,
         )
 
-    outcome = await place(gateway, live, actor, account, key, print_, order, ("idempotencyKey",))
+    outcome = await place(
+        gateway, live, clock, actor, account, key, print_, order, ("idempotencyKey",)
+    )
     return await Subscription.get(id=subscription.id), outcome
 
 
 async def buy_add_on(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     actor: User,
     subscription_id: int,
     *,
@@ -155,12 +160,14 @@ async def buy_add_on(
     print_ = print_of("add-on", subscription.id, add_on_id, quantity, payment_method_id)
 
     async def order() -> Order:
-        active(subscription, *subscription_field)
+        active(subscription, clock.today(), *subscription_field)
         add_on = await add_on_on_sale(add_on_id, "input", "addOnId")
         if not 1 <= quantity <= MAX_PACKS:
             raise invalid(f"Buy 1 to {MAX_PACKS} packs.", "input", "quantity")
         price = price_in(add_on, account.currency, "input", "addOnId")
-        card, chosen = await purchase_card(actor, account.id, payment_method_id, subscription)
+        card, chosen = await purchase_card(
+            clock, actor, account.id, payment_method_id, subscription
+        )
         line = LineValue(
             f"{add_on.name} for {subscription.name} ({add_on_units(add_on)} per pack)",
             quantity,
@@ -179,4 +186,4 @@ async def buy_add_on(
             pack_size=add_on.pack_size,
         )
 
-    return await place(gateway, live, actor, account, key, print_, order)
+    return await place(gateway, live, clock, actor, account, key, print_, order)

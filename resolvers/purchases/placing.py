@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from adapters.payments import PaymentGateway
-from core import clock
+from core.clock import Clock
 from models.accounts import BillingAccount
 from models.catalog import AddOnKind, CatalogAddOn
 from models.invoices import Invoice
@@ -84,6 +84,7 @@ def print_of(*parts: object) -> str:
 
 
 async def purchase_card(
+    clock: Clock,
     actor: User,
     account_id: int,
     method_id: int | None,
@@ -96,7 +97,7 @@ async def purchase_card(
         method = await method_for_viewer(actor, method_id, *field)
         if method.account_id != account_id:  # type: ignore[attr-defined]
             raise NotFound("Payment method", list(field))
-        if is_expired(method):
+        if is_expired(method, clock.today()):
             raise DomainError(
                 ErrorCode.CARD_EXPIRED,
                 f"{describe(method)} has expired: choose another card.",
@@ -125,16 +126,15 @@ def add_on_units(add_on: CatalogAddOn) -> str:
     return f"{add_on.pack_size} {UNITS[add_on.kind]}"
 
 
-def active(subscription: Subscription, *field: str) -> None:
-    if subscription.status is not SubscriptionStatus.ACTIVE or (
-        subscription.end_date <= clock.today()
-    ):
+def active(subscription: Subscription, today: date, *field: str) -> None:
+    if subscription.status is not SubscriptionStatus.ACTIVE or subscription.end_date <= today:
         raise invalid(f"Subscription {subscription.name} has ended.", *field)
 
 
 async def place(
     gateway: PaymentGateway,
     live: Live,
+    clock: Clock,
     actor: User,
     account: BillingAccount,
     key: str,
@@ -144,26 +144,32 @@ async def place(
 ) -> PurchaseOutcome:
     purchase = await Purchase.get_or_none(account_id=account.id, idempotency_key=key)
     if purchase is None:
-        purchase = await _record(live, actor, account, key, print_, await order())
+        purchase = await _record(live, clock, actor, account, key, print_, await order())
     if purchase.request_fingerprint != print_:
         reused = key_reused()
         raise DomainError(reused.code, reused.message, list(key_field))
-    return await _settle(gateway, live, purchase, actor)
+    return await _settle(gateway, live, clock, purchase, actor)
 
 
 async def _record(
-    live: Live, actor: User, account: BillingAccount, key: str, print_: str, order: Order
+    live: Live,
+    clock: Clock,
+    actor: User,
+    account: BillingAccount,
+    key: str,
+    print_: str,
+    order: Order,
 ) -> Purchase:
     """Step 1: the invoice and the purchase, in one transaction; a concurrent duplicate
     (same key) loses on the unique (account, key) and finds the first one."""
     try:
         async with in_transaction():
             if order.kind is PurchaseKind.SEATS:
-                order, first = await _seats_line(order, key)
+                order, first = await _seats_line(clock, order, key)
                 if first is not None:  # a concurrent duplicate committed while this waited
                     return first
             invoice = await issue_invoice(
-                live, account, [order.line], subscription=order.subscription, actor=actor
+                live, clock, account, [order.line], subscription=order.subscription, actor=actor
             )
             return await Purchase.create(
                 account=account,
@@ -189,7 +195,7 @@ async def _record(
         return await Purchase.get(account_id=account.id, idempotency_key=key)
 
 
-async def _seats_line(order: Order, key: str) -> tuple[Order, Purchase | None]:
+async def _seats_line(clock: Clock, order: Order, key: str) -> tuple[Order, Purchase | None]:
     """Under the subscription's lock: the seats to add now, and no other seats order open
     (or the purchase under `key` that a concurrent request made while this one waited)."""
     assert order.subscription is not None and order.target_seats is not None
@@ -230,7 +236,7 @@ async def _seats_line(order: Order, key: str) -> tuple[Order, Purchase | None]:
 
 
 async def _settle(
-    gateway: PaymentGateway, live: Live, purchase: Purchase, actor: User | None
+    gateway: PaymentGateway, live: Live, clock: Clock, purchase: Purchase, actor: User | None
 ) -> PurchaseOutcome:
     """Step 2: charge the purchase's card once under `purchase-<id>`, or replay that charge."""
     invoice = await Invoice.get(id=purchase.invoice_id)  # type: ignore[attr-defined]
@@ -247,10 +253,11 @@ async def _settle(
             )
         card = ChargeCard(method.gateway_ref, method.brand, method.last4, method.id)
         payment = await start_payment(
-            invoice, card, key, fingerprint(invoice.id, method.id, None), actor=actor
+            clock, invoice, card, key, fingerprint(invoice.id, method.id, None), actor=actor
         )
     if payment is not None:
-        outcome = await complete_payment(gateway, live, payment)  # a paid invoice completes it
+        # a paid invoice completes the purchase
+        outcome = await complete_payment(gateway, live, clock, payment)
         payment, invoice = outcome.payment, outcome.invoice
     purchase = await Purchase.get(id=purchase.id)
     subscription_id = purchase.subscription_id  # type: ignore[attr-defined]

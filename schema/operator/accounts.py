@@ -99,6 +99,7 @@ class Mutation:
         self, info: Info, input: CreateBillingAccountInput
     ) -> BillingAccountPayload:
         account = await accounts.create_billing_account(
+            info.context.services.clock,
             accounts.NewAccount(
                 company_name=input.company_name,
                 country=input.country,
@@ -108,7 +109,7 @@ class Mutation:
                 owner_email=input.owner.email,
                 owner_first_name=input.owner.first_name,
                 owner_last_name=input.owner.last_name,
-            )
+            ),
         )
         return BillingAccountPayload(billing_account=BillingAccount.from_model(account))
 

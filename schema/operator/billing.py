@@ -84,6 +84,7 @@ class Mutation:
         account = await _account(input.billing_account_id)
         row, _invoice = await subscriptions.create_subscription(
             info.context.services.live,
+            info.context.services.clock,
             subscriptions.NewSubscription(
                 account_id=account.id,
                 plan=input.plan,
@@ -113,6 +114,7 @@ class Mutation:
         lines = [LineValue(li.description, li.quantity, li.unit_price_minor) for li in input.lines]
         row = await issue_invoice(
             info.context.services.live,
+            info.context.services.clock,
             account,
             lines,
             subscription=subscription,
@@ -126,22 +128,24 @@ class Mutation:
         self, info: Info, subscription_id: strawberry.ID
     ) -> SubscriptionPayload:
         pk = pk_of(subscription_id, "ProductSubscription", "subscriptionId")
-        row = await subscriptions.cancel_subscription(info.context.services.live, pk)
+        row = await subscriptions.cancel_subscription(
+            info.context.services.live, info.context.services.clock, pk
+        )
         return SubscriptionPayload(subscription=ProductSubscription.from_model(row))
 
     @strawberry.mutation(description="May delete the default card (R-PAY-4).")
     @payload(DeletePaymentMethodPayload)
     async def delete_payment_method(
-        self, payment_method_id: strawberry.ID
+        self, info: Info, payment_method_id: strawberry.ID
     ) -> DeletePaymentMethodPayload:
         pk = pk_of(payment_method_id, "PaymentMethod", "paymentMethodId")
-        await payments.delete_payment_method(None, pk)
+        await payments.delete_payment_method(info.context.services.clock, None, pk)
         return DeletePaymentMethodPayload(deleted_payment_method_id=payment_method_id)
 
     @strawberry.mutation(description="R-SUB-3; also sends SUBSCRIPTION_EXPIRING notices.")
     async def run_renewals(self, info: Info, as_of: date) -> RenewalRun:
         services = info.context.services
-        run = await renewals.run_renewals(services.gateway, services.live, as_of)
+        run = await renewals.run_renewals(services.gateway, services.live, services.clock, as_of)
         return RenewalRun(
             renewed=run.renewed, failed=run.failed, expiring_notices_sent=run.expiring_notices_sent
         )

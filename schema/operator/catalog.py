@@ -6,6 +6,7 @@ import strawberry
 
 from resolvers import catalog
 from schema.catalog import AddOnKind, Catalog, CatalogAddOn, CatalogPlan
+from schema.context import Info
 from schema.errors import UserError, payload
 
 
@@ -63,15 +64,18 @@ class Mutation:
         "new purchases (R-SUB-4). `active: false` takes it off sale."
     )
     @payload(CatalogPlanPayload)
-    async def save_catalog_plan(self, input: SaveCatalogPlanInput) -> CatalogPlanPayload:
+    async def save_catalog_plan(
+        self, info: Info, input: SaveCatalogPlanInput
+    ) -> CatalogPlanPayload:
         plan = await catalog.save_plan(
+            info.context.services.clock,
             catalog.PlanValue(
                 code=input.code,
                 name=input.name,
                 prices=[p.to_value() for p in input.prices],
                 description=input.description,
                 active=input.active,
-            )
+            ),
         )
         return CatalogPlanPayload(plan=CatalogPlan.from_model(plan))
 
@@ -79,8 +83,11 @@ class Mutation:
         description="An add-on pack (extra storage, compute minutes), priced per currency."
     )
     @payload(CatalogAddOnPayload)
-    async def save_catalog_add_on(self, input: SaveCatalogAddOnInput) -> CatalogAddOnPayload:
+    async def save_catalog_add_on(
+        self, info: Info, input: SaveCatalogAddOnInput
+    ) -> CatalogAddOnPayload:
         add_on = await catalog.save_add_on(
+            info.context.services.clock,
             catalog.AddOnValue(
                 code=input.code,
                 name=input.name,
@@ -88,6 +95,6 @@ class Mutation:
                 pack_size=input.pack_size,
                 prices=[p.to_value() for p in input.prices],
                 active=input.active,
-            )
+            ),
         )
         return CatalogAddOnPayload(add_on=CatalogAddOn.from_model(add_on))
