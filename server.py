@@ -74,8 +74,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             if interval > 0
             else None
         )
-        log.info("%s", banner(settings))
         tune_for_serving()
+        log.info("%s", banner(settings))  # last: uvicorn listens right after start-up
         try:
             yield
         finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,11 @@ def wait_for(output: Path, text: str) -> str:
     return content
 
 
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextmanager
 def server_py(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
     """`python server.py` in an empty folder with only `settings`: (its URL, its log file)."""
@@ -54,6 +60,11 @@ def server_py(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"server.py did not start:\n{output.read_text()}")
             time.sleep(0.1)  # waiting for a process to start, not for time to pass
+        # the banner is the lifespan's last word; uvicorn binds its socket right after it
+        while not _accepts(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"server.py did not listen:\n{output.read_text()}")
+            time.sleep(0.02)  # waiting for the socket to be bound, not for time to pass
         yield url, output
     finally:
         process.send_signal(signal.SIGINT)
