@@ -10,14 +10,20 @@ Refusals say what happened, in GraphQL's shape:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.types.unset import UnsetType
 
 from core import metrics
@@ -26,7 +32,7 @@ from routes.caller import bearer, identify, is_operator
 from routes.limits import LimitedWebSocketAdapter, WireLimits
 from routes.web import graphiql_page
 from schema.context import Context
-from schema.execution import encode_message
+from schema.execution import encode_message, next_message, send_payloads_with
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
@@ -53,10 +59,29 @@ class _WebSocket(LimitedWebSocketAdapter):
         await super().close(code, reason)
 
 
+class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, through which a subscription may send a `next` payload that is
+    already encoded (the fast path of `schema.execution` for shared live events)."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        send_payloads_with(functools.partial(self._send_encoded, operation))  # this task's one
+        await super().run_operation(operation)
+
+    async def _send_encoded(self, operation: Operation[Context, None], payload: str) -> None:
+        """As `Operation.send_next` sends it: nothing once the operation completed; a socket
+        that is gone is left to the read loop, which ends the operation."""
+        if operation.completed:
+            return
+        assert isinstance(self.websocket, _WebSocket)
+        with contextlib.suppress(WebSocketDisconnect):
+            await self.websocket.ws.send_text(next_message(operation.id, payload))
+
+
 class CustomerGraphQL(WireLimits, GraphQL[Context, None]):
     """Customer API: the session comes from the Authorization header or `connection_init`."""
 
     websocket_adapter_class = _WebSocket
+    graphql_transport_ws_handler_class = _TransportWS
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "websocket":

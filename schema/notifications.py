@@ -20,6 +20,7 @@ from resolvers.notifications import NotificationItem
 from schema.accounts import BillingAccount
 from schema.context import Info, Loaders
 from schema.errors import UserError, payload, query_error, raise_as_graphql
+from schema.execution import SharedDelivery
 from schema.nodes import register_node, viewer_sees_account
 from schema.permissions import PortalUser
 from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of
@@ -58,7 +59,8 @@ class Notification(Node):
 
     def shared_key(self) -> NotificationItem:
         """Every stream of this notification renders a selection of it alike (one user's
-        sessions): `schema.execution` executes it once per event."""
+        sessions): `schema.execution` executes it once per event. The subscription below
+        asks its fast path with the same key, without building the Notification."""
         return self._item
 
     @strawberry.field
@@ -180,6 +182,7 @@ class NotificationStream:
             resume = pk_of(after, "Notification", "after") if after else None
         except DomainError as error:
             raise query_error(error) from error
+        fast = SharedDelivery.of(info.operation, info.variable_values)
         async with contextlib.aclosing(
             notifications.stream(
                 info.context.services.live,
@@ -195,6 +198,8 @@ class NotificationStream:
             except DomainError as error:
                 raise query_error(error) from error
             while item is not None:
-                info.context.loaders = Loaders()  # nothing cached across events
-                yield Notification.from_item(item)
+                # already executed and sent for another socket: send that (`shared_key`)
+                if fast is None or not await fast.sent(item):
+                    info.context.loaders = Loaders()  # nothing cached across events
+                    yield Notification.from_item(item)
                 item = await anext(items, None)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Hashable
 from typing import Any
 
 import httpx
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from schema import execution
 from tests.conftest import LiveServer
 from tests.test_e2e_managers import owner_session
 from tests.test_server import post
@@ -58,7 +61,9 @@ mutation($a: ID!) {
 }"""
 
 
-async def open_stream(live: LiveServer, token: str, after: str) -> ClientConnection:
+async def open_stream(
+    live: LiveServer, token: str, after: str | None, op: str = "1"
+) -> ClientConnection:
     ws = await connect(
         live.url.replace("http", "ws") + "/graphql",
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
@@ -67,7 +72,7 @@ async def open_stream(live: LiveServer, token: str, after: str) -> ClientConnect
     await ws.send(json.dumps(init))
     assert (await next_message(ws))["type"] == "connection_ack"
     subscribe = {"query": STREAM, "variables": {"after": after}}
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": subscribe}))
+    await ws.send(json.dumps({"id": op, "type": "subscribe", "payload": subscribe}))
     return ws
 
 
@@ -76,6 +81,14 @@ async def next_message(ws: ClientConnection, timeout: float = 10) -> dict[str, A
         message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
         if message["type"] not in {"ping", "pong"}:
             return dict(message)
+
+
+async def next_frame(ws: ClientConnection, timeout: float = 10) -> str:
+    """The next message as the server wrote it (not a ping or pong)."""
+    while True:
+        frame = str(await asyncio.wait_for(ws.recv(), timeout))
+        if json.loads(frame)["type"] not in {"ping", "pong"}:
+            return frame
 
 
 async def next_notification(ws: ClientConnection) -> dict[str, Any]:
@@ -185,3 +198,43 @@ async def test_r_err_3_subscriptions_per_connection_are_capped(live_server: Live
     assert refused["type"] == "error" and refused["id"] == "11", refused
     assert refused["payload"][0]["message"] == "Subscription limit reached"
     await ws.close()
+
+
+async def test_r_not_3_sockets_of_one_event_get_the_frame_the_normal_path_sends(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-NOT-3, the fast path of `schema.execution`: given four sockets of one user streaming
+    the same document (one with another operation id), when an invoice is issued, then one
+    socket executes and sends the event as usual and the others send that encoded payload
+    without executing it again; every socket reads the same frame, byte for byte, apart from
+    its own operation id."""
+    live = live_server
+    took: list[bool] = []
+    fast_path = execution.SharedDelivery.sent
+
+    async def spied(delivery: execution.SharedDelivery, key: Hashable) -> bool:
+        took.append(await fast_path(delivery, key))
+        return took[-1]
+
+    monkeypatch.setattr(execution.SharedDelivery, "sent", spied)
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
+        account, token = await owner_session(client, live)
+        sockets = [await open_stream(live, token, after=None, op=op) for op in ("1", "1", "1")]
+        sockets.append(await open_stream(live, token, after=None, op='x"y'))
+        await asyncio.sleep(0.3)  # every stream listens
+        response = await client.post(
+            "/operator/graphql",
+            headers={"Authorization": "Bearer op-token"},
+            json={"query": ISSUE, "variables": {"a": account, "what": "Seats"}},
+        )
+        number = response.json()["data"]["issueInvoice"]["invoice"]["number"]
+        frames = [await next_frame(ws) for ws in sockets]
+    assert frames[0] == frames[1] == frames[2]
+    first, other = json.loads(frames[0]), json.loads(frames[3])
+    assert (first["id"], other["id"]) == ("1", 'x"y')
+    assert first["type"] == other["type"] == "next"
+    assert first["payload"] == other["payload"]
+    assert first["payload"]["data"]["notifications"]["invoice"] == {"number": number}
+    assert sorted(took) == [False, True, True, True], took  # one executed, three sent ready
+    for ws in sockets:
+        await ws.close()

@@ -25,7 +25,7 @@ from notifications.events import record_event
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
 from resolvers.services import Services
-from schema import schema
+from schema import execution, schema
 from schema.context import Context
 from tests.conftest import (
     Viewer,
@@ -108,13 +108,33 @@ async def context_of(viewer: Viewer) -> Context:
     return context
 
 
-async def open_stream(hub: Hub, viewer: Viewer, **variables: Any) -> Stream:
+class Framed(Stream):
+    """A stream read as the websocket transport reads it (`routes.graphql`): it offers the fast
+    path of `schema.execution`, and encodes the results it executes as `next` messages.
+    `received` holds ("fast" | "executed", the message text)."""
+
+    async def _read(self) -> None:
+        async def send(payload: str) -> None:
+            await self.received.put(("fast", execution.next_message("1", payload)))
+
+        execution.send_payloads_with(send)
+        try:
+            async for result in self.results:
+                message = {"id": "1", "type": "next", "payload": {"data": result.data}}
+                await self.received.put(("executed", execution.encode_message(message)))
+        finally:
+            self.ended.set()
+
+
+async def open_stream(
+    hub: Hub, viewer: Viewer, reader: type[Stream] = Stream, **variables: Any
+) -> Stream:
     """Subscribe and wait until the stream listens on the live channel."""
     before = len(hub._channels.get(live.CHANNEL, ()))
     results = await schema.subscribe(
         STREAM, variable_values=variables, context_value=await context_of(viewer)
     )
-    stream = Stream(results)
+    stream = reader(results)
     await until(lambda: len(hub._channels.get(live.CHANNEL, ())) > before or stream.ended.is_set())
     return stream
 
@@ -436,3 +456,27 @@ async def test_r_not_3_a_shared_event_payload_is_encoded_once_for_every_socket()
     assert execution._shared[id(data)][1] is not None
     other = {"id": "1", "type": "next", "payload": {"data": {"a": 1}}}
     assert execution.encode_message(other) == '{"id":"1","type":"next","payload":{"data":{"a":1}}}'
+
+
+async def test_r_not_3_the_fast_path_sends_only_what_was_sent_for_the_same_variables(
+    hub: Hub,
+) -> None:
+    """Given three streams of one user, two alike and one filtered by the account (other
+    variables), when an event arrives, then one of the two executes it and the other sends that
+    message's payload as it is, and the third executes its own: the same data."""
+    account = await make_account()
+    owner = await owner_of(account)
+    alike = [
+        await open_stream(hub, owner, Framed),
+        await open_stream(hub, await sign_in(owner.user), Framed),
+    ]
+    other = await open_stream(hub, owner, Framed, account=ids.encode("BillingAccount", account.id))
+    await happen(account, "Shared")
+    got = [await asyncio.wait_for(s.received.get(), 3) for s in (*alike, other)]
+    assert sorted(path for path, _ in got[:2]) == ["executed", "fast"]
+    assert got[0][1] == got[1][1]
+    assert got[2][0] == "executed"
+    assert json.loads(got[2][1]) == json.loads(got[0][1])
+    assert json.loads(got[0][1])["payload"]["data"]["notifications"]["title"] == "Shared"
+    for stream in (*alike, other):
+        await stream.close()
