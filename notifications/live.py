@@ -44,7 +44,8 @@ log = logging.getLogger("portal.live")
 CHANNEL = "portal.live"
 POLL_INTERVAL = 0.5
 BATCH = 100
-NUDGE_STEP = 0.01  # after a nudge, look every 10 ms ...
+NUDGE_FIRST_STEP = 0.001  # after a nudge, look again after 1 ms, 2, 4, 8 ...
+NUDGE_STEP = 0.01  # ... then every 10 ms ...
 NUDGE_WINDOW = 1.0  # ... for at most this long (the nudging transaction commits meanwhile)
 
 
@@ -164,14 +165,17 @@ class Relay:
                 await self._follow_up()
 
     async def _follow_up(self) -> None:
-        """A nudge comes from inside the transaction, before its commit: look again every
-        NUDGE_STEP until something was published (or NUDGE_WINDOW passed)."""
+        """A nudge comes from inside the transaction, usually shortly before its commit: look
+        again after 1 ms, 2, 4, 8, then every NUDGE_STEP until something was published (or
+        NUDGE_WINDOW passed). A first look 10 ms later cost most events 8 ms of delivery."""
         loop = asyncio.get_running_loop()
         until = loop.time() + NUDGE_WINDOW
+        step = NUDGE_FIRST_STEP
         while loop.time() < until:
             if await self._pass():
                 return
-            await asyncio.sleep(NUDGE_STEP)
+            await asyncio.sleep(step)
+            step = min(step * 2, NUDGE_STEP)
 
     async def _pass(self) -> int:
         published = 0

@@ -480,3 +480,24 @@ async def test_r_not_3_the_fast_path_sends_only_what_was_sent_for_the_same_varia
     assert json.loads(got[0][1])["payload"]["data"]["notifications"]["title"] == "Shared"
     for stream in (*alike, other):
         await stream.close()
+
+
+async def test_r_not_3_after_a_nudge_the_relay_looks_again_soon_then_every_10_ms(
+    monkeypatch: pytest.MonkeyPatch, services: Services
+) -> None:
+    """The nudge comes just before the commit: the relay looks again after 1, 2, 4 and 8 ms
+    (an event committed meanwhile goes out within milliseconds), then every 10 ms."""
+    relay = live.Relay(Hub("memory://"), services.clock)
+    passes = iter([0, 0, 0, 0, 0, 0, 1])
+    waited: list[float] = []
+
+    async def look() -> int:
+        return next(passes)
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(relay, "_pass", look)
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    await relay._follow_up()
+    assert waited == [0.001, 0.002, 0.004, 0.008, 0.01, 0.01]
