@@ -32,7 +32,7 @@ from routes.caller import bearer, identify, is_operator
 from routes.limits import LimitedWebSocketAdapter, WireLimits
 from routes.web import graphiql_page
 from schema.context import Context
-from schema.execution import encode_message, next_message, send_payloads_with
+from schema.shared_events import encode_message, next_message, send_payloads_with
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
@@ -61,7 +61,7 @@ class _WebSocket(LimitedWebSocketAdapter):
 
 class _TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws, through which a subscription may send a `next` payload that is
-    already encoded (the fast path of `schema.execution` for shared live events)."""
+    already encoded (the fast path of `schema.shared_events` for shared live events)."""
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         send_payloads_with(functools.partial(self._send_encoded, operation))  # this task's one

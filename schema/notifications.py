@@ -20,10 +20,10 @@ from resolvers.notifications import NotificationItem
 from schema.accounts import BillingAccount
 from schema.context import Info, Loaders
 from schema.errors import UserError, payload, query_error, raise_as_graphql
-from schema.execution import SharedDelivery
 from schema.nodes import register_node, viewer_sees_account
 from schema.permissions import PortalUser
 from schema.relay import Node, PageInfo, after_id, edges, global_id, page_size, pk_of
+from schema.shared_events import SharedDelivery
 
 if TYPE_CHECKING:
     from schema.invoices import Invoice
@@ -59,7 +59,7 @@ class Notification(Node):
 
     def shared_key(self) -> NotificationItem:
         """Every stream of this notification renders a selection of it alike (one user's
-        sessions): `schema.execution` executes it once per event. The subscription below
+        sessions): `schema.shared_events` executes it once per event. The subscription below
         asks its fast path with the same key, without building the Notification."""
         return self._item
 

@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from schema import execution
+from schema import shared_events
 from tests.conftest import LiveServer
 from tests.test_e2e_managers import owner_session
 from tests.test_server import post
@@ -203,20 +203,20 @@ async def test_r_err_3_subscriptions_per_connection_are_capped(live_server: Live
 async def test_r_not_3_sockets_of_one_event_get_the_frame_the_normal_path_sends(
     live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """R-NOT-3, the fast path of `schema.execution`: given four sockets of one user streaming
+    """R-NOT-3, the fast path of `schema.shared_events`: given four sockets of one user streaming
     the same document (one with another operation id), when an invoice is issued, then one
     socket executes and sends the event as usual and the others send that encoded payload
     without executing it again; every socket reads the same frame, byte for byte, apart from
     its own operation id."""
     live = live_server
     took: list[bool] = []
-    fast_path = execution.SharedDelivery.sent
+    fast_path = shared_events.SharedDelivery.sent
 
-    async def spied(delivery: execution.SharedDelivery, key: Hashable) -> bool:
+    async def spied(delivery: shared_events.SharedDelivery, key: Hashable) -> bool:
         took.append(await fast_path(delivery, key))
         return took[-1]
 
-    monkeypatch.setattr(execution.SharedDelivery, "sent", spied)
+    monkeypatch.setattr(shared_events.SharedDelivery, "sent", spied)
     async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
         account, token = await owner_session(client, live)
         sockets = [await open_stream(live, token, after=None, op=op) for op in ("1", "1", "1")]

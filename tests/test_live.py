@@ -25,7 +25,7 @@ from notifications.events import record_event
 from notifications.messages import EventPublished, MembershipChanged, SessionRevoked
 from resolvers.auth import authenticate
 from resolvers.services import Services
-from schema import execution, schema
+from schema import schema, shared_events
 from schema.context import Context
 from tests.conftest import (
     Viewer,
@@ -110,18 +110,18 @@ async def context_of(viewer: Viewer) -> Context:
 
 class Framed(Stream):
     """A stream read as the websocket transport reads it (`routes.graphql`): it offers the fast
-    path of `schema.execution`, and encodes the results it executes as `next` messages.
+    path of `schema.shared_events`, and encodes the results it executes as `next` messages.
     `received` holds ("fast" | "executed", the message text)."""
 
     async def _read(self) -> None:
         async def send(payload: str) -> None:
-            await self.received.put(("fast", execution.next_message("1", payload)))
+            await self.received.put(("fast", shared_events.next_message("1", payload)))
 
-        execution.send_payloads_with(send)
+        shared_events.send_payloads_with(send)
         try:
             async for result in self.results:
                 message = {"id": "1", "type": "next", "payload": {"data": result.data}}
-                await self.received.put(("executed", execution.encode_message(message)))
+                await self.received.put(("executed", shared_events.encode_message(message)))
         finally:
             self.ended.set()
 
@@ -445,17 +445,19 @@ async def test_r_not_3_a_shared_event_payload_is_encoded_once_for_every_socket()
     socket's own operation id, and its payload is encoded once (kept for the next socket)."""
     from graphql import ExecutionResult
 
-    from schema import execution
+    from schema import shared_events
 
     data = {"notifications": {"id": "Tm90aWZpY2F0aW9uOjE=", "title": 'Ünïcode "quoted"'}}
-    execution._remember(("test", id(data)), ExecutionResult(data=data))
+    shared_events._remember(("test", id(data)), ExecutionResult(data=data))
     messages = [{"id": op, "type": "next", "payload": {"data": data}} for op in ("1", 'x"y')]
-    encoded = [execution.encode_message(m) for m in messages]
+    encoded = [shared_events.encode_message(m) for m in messages]
     assert [json.loads(e) for e in encoded] == messages
     assert encoded == [json.dumps(m, separators=(",", ":"), ensure_ascii=False) for m in messages]
-    assert execution._shared[id(data)][1] is not None
+    assert shared_events._shared[id(data)][1] is not None
     other = {"id": "1", "type": "next", "payload": {"data": {"a": 1}}}
-    assert execution.encode_message(other) == '{"id":"1","type":"next","payload":{"data":{"a":1}}}'
+    assert (
+        shared_events.encode_message(other) == '{"id":"1","type":"next","payload":{"data":{"a":1}}}'
+    )
 
 
 async def test_r_not_3_the_fast_path_sends_only_what_was_sent_for_the_same_variables(
