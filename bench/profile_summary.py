@@ -24,7 +24,14 @@ GROUPS = (
     ("strawberry", ("strawberry/",)),
     ("tortoise / pypika", ("tortoise/", "pypika")),
     ("asyncpg", ("asyncpg/",)),
-    ("portal code", ("/schema/", "/resolvers/", "/notifications/", "/core/", "/routes/")),
+    (
+        "portal code",  # py-spy names them relative to the server's working directory
+        tuple(
+            f"{p}{d}/"
+            for d in ("schema", "resolvers", "notifications", "core", "routes")
+            for p in "(/"
+        ),
+    ),
     ("starlette / uvicorn / websockets", ("starlette/", "uvicorn/", "websockets/", "h11")),
     ("json", ("json/",)),
     ("stdlib email (MIME build, flatten)", ("(email/",)),
