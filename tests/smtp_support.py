@@ -37,10 +37,17 @@ class Inbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for rcpt, m in self.messages if address in rcpt]
 
-    async def wait_for(self, address: str, subject_part: str, count: int = 1) -> EmailMessage:
-        """The `count`-th message to `address` whose subject contains `subject_part`."""
+    async def wait_for(
+        self, address: str, subject_part: str, count: int = 1, text_part: str = ""
+    ) -> EmailMessage:
+        """The `count`-th message to `address` whose subject contains `subject_part` (and whose
+        text contains `text_part`: emails sent concurrently may arrive in any order)."""
         for _ in range(400):
-            found = [m for m in self.to(address) if subject_part in str(m["Subject"])]
+            found = [
+                m
+                for m in self.to(address)
+                if subject_part in str(m["Subject"]) and text_part in text_of(m)
+            ]
             if len(found) >= count:
                 return found[count - 1]
             await asyncio.sleep(0.05)  # waits for the outbox worker, not for time to pass
