@@ -5,7 +5,8 @@ Tortoise builds a query's SQL anew on every call (filters resolved, pypika rende
 in parameter values) and its parameters in SQL order; the first call builds the query, checks
 that its parameters are exactly the ones given (so the SQL holds no inlined value), and keeps
 the SQL for that shape, database connection and dialect. Later calls only execute it. A query
-whose parameters differ from the ones given is never kept: it runs as Tortoise built it.
+whose parameters differ from the ones given is never kept: it runs as Tortoise built it (and
+SQL is kept only from a call whose parameters all differ, so that their order is proven too).
 """
 
 from __future__ import annotations
@@ -40,11 +41,18 @@ async def _rows(
         query = build()
         query._make_query()
         built, built_params = query.query.get_parameterized_sql()
-        if list(built_params) == list(params):
+        if list(built_params) == list(params) and _distinct(params):
             _sql[key] = built
         return None
     _, rows = await db.execute_query(sql, list(params))
     return list(rows)
+
+
+def _distinct(params: Sequence[Any]) -> bool:
+    """Equal values could hide a caller that gives its parameters in another order than the
+    SQL binds them: such SQL is kept only from a call whose parameters all differ."""
+    shown = [repr(p) for p in params]
+    return len(set(shown)) == len(shown)
 
 
 async def models(

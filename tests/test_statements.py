@@ -74,3 +74,28 @@ async def test_issue_11_kept_counts_and_values(db: None) -> None:
 
 def kept_shapes() -> list[object]:
     return [shape[1] for shape, _, _ in statements._sql if isinstance(shape, tuple)]
+
+
+async def test_issue_11_sql_is_kept_only_once_the_parameter_order_is_proven(db: None) -> None:
+    """Two equal parameters cannot show that a caller gives them in the SQL's order: nothing is
+    kept from such a call; a later call with distinct values keeps the SQL."""
+    account = await make_account()
+    manager = await Manager.get(account_id=account.id)
+
+    def build(account_id: int, manager_id: int) -> QuerySet[Manager]:
+        return Manager.filter(account_id=account_id, id=manager_id).limit(1000)
+
+    await statements.models(Manager, "test order", [7, 7, 1000], lambda: build(7, 7))
+    assert "test order" not in kept_shapes()
+    other = account.id + 1000  # distinct from every other parameter
+    await statements.models(
+        Manager, "test order", [other, manager.id, 1000], lambda: build(other, manager.id)
+    )
+    assert "test order" in kept_shapes()
+    found = await statements.models(
+        Manager,
+        "test order",
+        [account.id, manager.id, 1000],
+        lambda: build(account.id, manager.id),
+    )
+    assert [m.id for m in found] == [manager.id]
