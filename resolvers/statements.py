@@ -5,8 +5,11 @@ Tortoise builds a query's SQL anew on every call (filters resolved, pypika rende
 in parameter values) and its parameters in SQL order; the first call builds the query, checks
 that its parameters are exactly the ones given (so the SQL holds no inlined value), and keeps
 the SQL for that shape, database connection and dialect. Later calls only execute it. A query
-whose parameters differ from the ones given is never kept: it runs as Tortoise built it (and
-SQL is kept only from a call whose parameters all differ, so that their order is proven too).
+whose parameters differ from the ones given is never kept: it runs as Tortoise built it, with
+its own parameters (and SQL is kept only from a call whose parameters all differ, so that their
+order is proven too). Either way the rows are read the same way, from the raw result: a query
+here may filter, order, limit and join one related row, nothing Tortoise does after the SQL
+(prefetching, several related rows).
 """
 
 from __future__ import annotations
@@ -32,18 +35,18 @@ async def _rows(
     shape: Hashable,
     params: Sequence[Any],
     build: Callable[[], AwaitableQuery[Any]],
-) -> list[Any] | None:
-    """The raw rows of the kept SQL; None (after keeping it, if it may be kept) when there is
-    no SQL for this shape yet."""
+) -> list[Any]:
+    """The raw rows: of the kept SQL for this shape, or else of the query `build` makes, built
+    once (its SQL kept when it may be) and run as Tortoise built it."""
     key = _key(shape, db)
     sql = _sql.get(key)
     if sql is None:
         query = build()
         query._make_query()
-        built, built_params = query.query.get_parameterized_sql()
+        sql, built_params = query.query.get_parameterized_sql()
         if list(built_params) == list(params) and _distinct(params):
-            _sql[key] = built
-        return None
+            _sql[key] = sql
+        params = built_params
     _, rows = await db.execute_query(sql, list(params))
     return list(rows)
 
@@ -65,8 +68,6 @@ async def models(
     """The model rows of a query on `model`; with `related`, the query selects that one
     foreign key's row too (`select_related(related)`) and each instance carries it."""
     rows = await _rows(model._meta.db, (model, shape, related), params, build)
-    if rows is None:
-        return list(await build())
     if related is None:
         return [model._init_from_db(**row) for row in rows]
     other: type[Model] = model._meta.fields_map[related].related_model  # type: ignore[attr-defined]
@@ -97,9 +98,4 @@ async def values(
     """The rows of a `values_list(...)` or `count()` query on `model`, as plain tuples of
     database values (the caller converts them)."""
     rows = await _rows(model._meta.db, (model, shape), params, build)
-    if rows is None:
-        result = await build()
-        if isinstance(result, int):  # count()
-            return [(result,)]
-        return [tuple(row) for row in result]
     return [tuple(dict(row).values()) for row in rows]
