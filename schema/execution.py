@@ -168,25 +168,6 @@ class PortalExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception:
             return _MISS  # graphql-core's path reports it
 
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Any,
-        position_context: Any,
-    ) -> Any:
-        node = field_details_list[0].node
-        name = node.name.value
-        read = _attribute_readers(parent_type).get(name)
-        if read is not None and not node.arguments and not self._has_middleware():
-            done = self._try_plain(parent_type, name, field_details_list, read, source)
-            if done is not _MISS:
-                return done
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
-
     def _plain(self, type_: GraphQLOutputType, field_details_list: Any, value: Any) -> Any:
         """`value` completed as `type_` without resolvers of its own, or _MISS."""
         if isinstance(type_, GraphQLNonNull):
