@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -49,21 +50,30 @@ subscription Stream($account: ID, $after: ID) {
 SIGN_OUT = "mutation { signOut { userErrors { code } } }"
 
 
-@pytest_asyncio.fixture
-async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
-    """The process's live channel and its relay, as the server lifespan starts them."""
+@asynccontextmanager
+async def running_live(services: Services, poll: float) -> AsyncIterator[Hub]:
+    """The process's live channel and its relay (polling every `poll` seconds), as the server
+    lifespan starts them."""
     channel = Hub("memory://")
     await channel.start()
     services.live.hub = channel
     stop = asyncio.Event()
     relay = asyncio.create_task(
-        services.live.run_relay(live.Relay(channel, services.clock, poll=0.2), stop)
+        services.live.run_relay(live.Relay(channel, services.clock, poll=poll), stop)
     )
-    yield channel
-    stop.set()
-    await relay
-    services.live.hub = None
-    await channel.stop()
+    try:
+        yield channel
+    finally:
+        stop.set()
+        await relay
+        services.live.hub = None
+        await channel.stop()
+
+
+@pytest_asyncio.fixture
+async def hub(db: None, services: Services) -> AsyncIterator[Hub]:
+    async with running_live(services, poll=0.2) as channel:
+        yield channel
 
 
 class Stream:
@@ -182,14 +192,7 @@ async def test_r_not_3_the_relay_is_nudged_by_the_recorded_event_not_its_poll(
     """Given a relay that would poll only once a minute, run through the process's live
     delivery (as the server runs it), when an event is committed, then record_event's nudge
     has it published within a second."""
-    channel = Hub("memory://")
-    await channel.start()
-    services.live.hub = channel
-    stop = asyncio.Event()
-    relay = asyncio.create_task(
-        services.live.run_relay(live.Relay(channel, services.clock, poll=60), stop)
-    )
-    try:
+    async with running_live(services, poll=60):
         account = await make_account()
         await asyncio.sleep(0.05)  # the relay's first pass is done: it waits for a minute now
         event = await happen(account, "Nudged")
@@ -198,11 +201,6 @@ async def test_r_not_3_the_relay_is_nudged_by_the_recorded_event_not_its_poll(
                 break
             await asyncio.sleep(0.01)
         assert (await Event.get(id=event.id)).published_at is not None
-    finally:
-        stop.set()
-        await relay
-        services.live.hub = None
-        await channel.stop()
 
 
 async def test_r_not_2_a_stream_gets_only_its_users_notifications(hub: Hub) -> None:
